@@ -1,0 +1,52 @@
+"""Translating between Rasa's tracker/dispatcher and the assistant's plain types."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.answering import FOLLOW_UP_INTENT, Context, Reply, Turn
+
+
+def entity_values(tracker: Tracker, entity: str) -> tuple[str, ...]:
+    values = []
+    for found in tracker.latest_message.get("entities", []):
+        value = found.get("value")
+        if found.get("entity") == entity and isinstance(value, str) and value not in values:
+            values.append(value)
+    return tuple(values)
+
+
+def turn_from(tracker: Tracker) -> Turn:
+    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    context = Context(
+        network=tracker.get_slot("network"),
+        question=tracker.get_slot("question"),
+        city=tracker.get_slot("city"),
+    )
+    return Turn(
+        intent=intent,
+        text=tracker.latest_message.get("text") or "",
+        networks=entity_values(tracker, "network"),
+        cities=entity_values(tracker, "city"),
+        context=context,
+    )
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> list[dict[str, Any]]:
+    for message in reply.messages:
+        buttons = [
+            {"title": choice.title,
+             "payload": f"/{FOLLOW_UP_INTENT}{json.dumps({'network': choice.network})}"}
+            for choice in message.choices
+        ]
+        dispatcher.utter_message(text=message.text, buttons=buttons or None)
+    return [
+        SlotSet("network", reply.context.network),
+        SlotSet("question", reply.context.question),
+        SlotSet("city", reply.context.city),
+    ]

@@ -1,0 +1,25 @@
+"""Gives a citizen who asks for a person the human route and a short conversation code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import knowledge_base
+from assistant.handoff import handoff_text, new_code
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        # One code per conversation: asking twice must not invalidate the code already given.
+        code = tracker.get_slot("handoff_code") or new_code()
+        dispatcher.utter_message(text=handoff_text(knowledge_base().contact, code))
+        return [SlotSet("handoff_code", code)]

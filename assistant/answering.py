@@ -1,0 +1,281 @@
+"""Turns one understood question into German replies built only from knowledge-base facts.
+
+This is the whole conversation logic of a knowledge question, in plain Python: which network
+or city is meant (also from the conversation so far), which facts answer it, how sources and
+as-of dates are named, and what to say when the sources say nothing. Rasa actions only
+translate between Rasa's tracker and these types.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Sequence
+
+from assistant.knowledge import Fact, KnowledgeBase, MembershipStatus, Question, Source
+from assistant.knowledge.base import OTHER_NETWORK, Membership
+
+FOLLOW_UP_INTENT = "inform_network"
+DEFAULT_QUESTION = "ask_purpose"
+MEMBERSHIP_QUESTION = "ask_membership"
+_SAFE_NAME = re.compile(r"[^\W\d_][\w .'’-]{0,48}", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button: `title` is shown, `network` is what a click means."""
+
+    title: str
+    network: str
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation remembers between turns."""
+
+    network: str | None = None
+    question: str | None = None
+    city: str | None = None  # the city of a membership question, kept for "und bei DEFUS?"
+
+
+@dataclass(frozen=True)
+class Turn:
+    intent: str
+    text: str = ""
+    networks: tuple[str, ...] = ()  # entity values as NLU found them
+    cities: tuple[str, ...] = ()
+    context: Context = field(default_factory=Context)
+
+
+@dataclass(frozen=True)
+class Reply:
+    messages: tuple[Message, ...]
+    context: Context
+    facts: tuple[Fact, ...] = ()
+
+
+def format_date(value) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def join_german(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " und " + items[-1]
+
+
+def source_footer(facts: Iterable[Fact]) -> str:
+    """"Quelle: …" with every source used, and "Stand: …" where a fact may change."""
+    facts = list(facts)
+    sources: list[Source] = []
+    for fact in facts:
+        for source in (*fact.sources, *(fact.note_sources if fact.note else ())):
+            if source not in sources:
+                sources.append(source)
+    label = "Quelle" if len(sources) == 1 else "Quellen"
+    footer = f"{label}: " + "; ".join(source.citation() for source in sources)
+    dates = [fact.as_of for fact in facts if fact.as_of]
+    if dates:
+        footer += f"\nStand: {format_date(max(dates))}"
+    return footer
+
+
+def facts_text(facts: Sequence[Fact]) -> str:
+    body = " ".join(fact.answer for fact in facts)
+    notes = " ".join(fact.note for fact in facts if fact.note)
+    if notes:
+        body += f"\n\nHinweis: {notes}"
+    return f"{body}\n\n{source_footer(facts)}"
+
+
+class Answerer:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    # -- entry point -----------------------------------------------------------------------
+
+    def reply(self, turn: Turn) -> Reply:
+        question_id = turn.intent
+        if turn.intent == FOLLOW_UP_INTENT:
+            question_id = turn.context.question or DEFAULT_QUESTION
+        question = self.kb.questions.get(question_id)
+        if question is None:
+            raise KeyError(f"no question kind for intent {question_id!r}")
+        if question.subject == "city":
+            return self._city_reply(question, turn)
+        if question.subject == "all_networks":
+            return self._all_networks_reply(question, turn)
+        else:
+            networks = self._networks(turn)
+            if not networks:
+                return self._ask_which_network(question, turn)
+        if question.intent == MEMBERSHIP_QUESTION:
+            return self._membership_reply(question, networks, turn)
+        return self._facts_reply(question, networks, turn)
+
+    # -- understanding which network is meant -----------------------------------------------
+
+    def _networks(self, turn: Turn) -> list[str]:
+        named: list[str] = []
+        for value in turn.networks:
+            resolved = self.kb.resolve_network(value)
+            if resolved and resolved not in named:
+                named.append(resolved)
+        if not named:
+            named = self.kb.find_networks(turn.text)
+        networks = []
+        for network in named:
+            if network == OTHER_NETWORK:
+                network = self.kb.other_network(turn.context.network) if turn.context.network else None
+            if network and network not in networks:
+                networks.append(network)
+        if not named and turn.context.network:
+            networks.append(turn.context.network)
+        return networks
+
+    def _ask_which_network(self, question: Question, turn: Turn) -> Reply:
+        networks = self.kb.networks()
+        options = " oder ".join(f"{subject.name} ({subject.long_name})" for subject in networks)
+        text = f"Welches Netzwerk meinen Sie: {options}?"
+        choices = tuple(Choice(subject.name, subject.id) for subject in networks)
+        city = self._city(turn) if question.intent == MEMBERSHIP_QUESTION else None
+        return Reply((Message(text, choices),), Context(None, question.intent, city))
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def _facts_reply(self, question: Question, networks: list[str], turn: Turn) -> Reply:
+        messages, used = [], []
+        for network in networks:
+            facts = self.kb.facts_for(network, question.attributes)
+            if facts:
+                messages.append(Message(facts_text(facts)))
+                used.extend(facts)
+            else:
+                messages.append(Message(self._unknown(question, network)))
+        remembered = networks[0] if len(networks) == 1 else turn.context.network
+        return Reply(tuple(messages), Context(remembered, question.intent), tuple(used))
+
+    def _all_networks_reply(self, question: Question, turn: Turn) -> Reply:
+        # One answer about how the networks relate, ordered by attribute rather than network.
+        facts = [fact for attribute in question.attributes
+                 for network in self.kb.networks()
+                 for fact in self.kb.facts_for(network.id, [attribute])]
+        context = Context(turn.context.network, question.intent)
+        if not facts:
+            text = f"{capitalize(question.topic)} liegen mir keine gesicherten Informationen vor."
+            return Reply((Message(text),), context)
+        return Reply((Message(facts_text(facts)),), context, tuple(facts))
+
+    def _unknown(self, question: Question, subject_id: str) -> str:
+        subject = self.kb.subject(subject_id)
+        text = (f"{capitalize(question.topic)} von {subject.name} liegen mir keine gesicherten "
+                "Informationen vor.")
+        if subject.website:
+            text += f" Mehr erfahren Sie auf der Website von {subject.name}: {subject.website}"
+        return text
+
+    def _city_reply(self, question: Question, turn: Turn) -> Reply:
+        city = self._city(turn) or self.kb.subject(self.kb.contact.city).name
+        own = self.kb.city_subject(city)
+        networks = [n for n in self.kb.find_networks(turn.text) if n != OTHER_NETWORK]
+        for value in turn.networks:
+            resolved = self.kb.resolve_network(value)
+            if resolved and resolved != OTHER_NETWORK and resolved not in networks:
+                networks.append(resolved)
+        remembered = networks[0] if len(networks) == 1 else turn.context.network
+        if own is None:
+            # For a city the knowledge base has no role facts about, say what the sources say
+            # about its membership instead of guessing at a role.
+            targets = networks or [subject.id for subject in self.kb.networks()]
+            reply = self._membership_reply(self.kb.questions[MEMBERSHIP_QUESTION], targets,
+                                           replace(turn, cities=(city,)))
+            return replace(reply, context=Context(remembered, question.intent))
+        facts: list[Fact] = []
+        for network in networks or [None]:
+            facts.extend(f for f in self.kb.facts_for(own.id, question.attributes, network)
+                         if f not in facts)
+        if not facts:
+            text = (f"{capitalize(question.topic)} {own.name} liegen mir keine gesicherten "
+                    "Informationen vor.")
+            return Reply((Message(text),), Context(remembered, question.intent))
+        return Reply((Message(facts_text(facts)),), Context(remembered, question.intent),
+                     tuple(facts))
+
+    # -- membership ------------------------------------------------------------------------
+
+    def _city(self, turn: Turn) -> str | None:
+        for value in turn.cities:
+            resolved = self.kb.resolve_city(value)
+            if resolved:
+                return resolved
+        found = self.kb.find_cities(turn.text)
+        if found:
+            return found[0]
+        return turn.context.city if turn.intent == FOLLOW_UP_INTENT else None
+
+    def _membership_reply(self, question: Question, networks: list[str], turn: Turn) -> Reply:
+        city = self._city(turn)
+        remembered = networks[0] if len(networks) == 1 else turn.context.network
+        context = Context(remembered, question.intent, city)
+        if city is None:
+            return self._membership_without_city(networks, turn, context)
+        messages, used = [], []
+        for network in networks:
+            membership = self.kb.membership(city, network)
+            messages.append(Message(self._membership_text(membership)))
+            used.extend(membership.facts)
+        return Reply(tuple(messages), context, tuple(used))
+
+    def _membership_without_city(self, networks: list[str], turn: Turn, context: Context) -> Reply:
+        # Only a plain name is repeated back: never markup or other text the citizen typed.
+        unknown_name = next(
+            (value.strip() for value in turn.cities if _SAFE_NAME.fullmatch(value.strip())), None)
+        messages, used = [], []
+        if unknown_name:
+            messages.append(Message(
+                f"Die Stadt „{unknown_name}“ kenne ich leider nicht. Bitte prüfen Sie die "
+                "Schreibweise."))
+        for network in networks:
+            facts = self.kb.facts_for(network, ["member_cities"]) or self.kb.facts_for(
+                network, ["member_count"])
+            if facts:
+                messages.append(Message(facts_text(facts)))
+                used.extend(facts)
+            else:
+                messages.append(Message(self._unknown(self.kb.questions["ask_members"], network)))
+        if not unknown_name:
+            messages.append(Message("Nach welcher Stadt möchten Sie fragen? Schreiben Sie zum "
+                                    "Beispiel: „Ist Dortmund Mitglied?“"))
+        return Reply(tuple(messages), context, tuple(used))
+
+    def _membership_text(self, membership: Membership) -> str:
+        city, network = membership.city, membership.network
+        footer = source_footer(membership.facts)
+        website = (f" Genaueres erfahren Sie auf der Website von {network.name}: {network.website}"
+                   if network.website else "")
+        if membership.status is MembershipStatus.MEMBER:
+            since = f" seit {membership.since}" if membership.since else ""
+            return f"Ja, {city} ist{since} Mitglied von {network.name}.\n\n{footer}"
+        if membership.status is MembershipStatus.PARTICIPATED:
+            said = " ".join(fact.answer for fact in membership.facts)
+            return (f"Meine Quellen nennen {city} nicht als Mitglied von {network.name}. Sie sagen "
+                    f"nur: {said}{website}\n\n{footer}")
+        if membership.status is MembershipStatus.NOT_LISTED:
+            return (f"{city} ist nicht unter den Städten, die meine Quellen als Mitglied von "
+                    f"{network.name} nennen. Diese Liste ist aber nicht vollständig, daher kann ich "
+                    f"nicht sagen, ob {city} Mitglied ist.{website}\n\n{footer}")
+        counts = " ".join(fact.answer for fact in membership.facts)
+        text = (f"Meine Quellen nennen keine einzelnen Mitgliedsstädte von {network.name}, "
+                f"daher kann ich nicht sagen, ob {city} Mitglied ist. {counts}{website}")
+        return f"{text}\n\n{footer}" if membership.facts else text

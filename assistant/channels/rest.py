@@ -1,0 +1,65 @@
+"""Rasa's REST channel with input checks in front of NLU.
+
+Stock RestInput passes empty messages to NLU (which calls them a greeting), puts every request
+without `sender` into one shared conversation, answers a JSON array with a 500 and lets a huge
+text tie up the server. This channel keeps the same URL (/webhooks/rest/webhook) and reply
+format but answers such requests itself with a German message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.exceptions import SanicException
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from assistant.input_guard import check_request
+from assistant.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+TECHNICAL_PROBLEM = ("Entschuldigung, bei mir ist gerade ein technischer Fehler aufgetreten. "
+                     "Bitte versuchen Sie es gleich noch einmal.")
+
+
+class GuardedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        max_chars = get_settings().max_message_chars
+        webhook = Blueprint("guarded_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                payload = request.json
+            except SanicException:
+                payload = None
+            checked = check_request(payload, max_chars)
+            if checked.problem:
+                if checked.client_error:
+                    return response.json({"error": checked.problem}, status=400)
+                return response.json([{"recipient_id": checked.sender, "text": checked.problem}])
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(checked.text, collector, checked.sender,
+                                input_channel=self.name(), metadata=self.get_metadata(request))
+                )
+            except Exception:
+                logger.exception("Message of conversation %s failed", checked.sender)
+                collector.messages.append({"recipient_id": checked.sender, "text": TECHNICAL_PROBLEM})
+            return response.json(collector.messages)
+
+        return webhook

@@ -1,0 +1,99 @@
+"""Command-line interface: `python -m assistant …` or the `assistant` console script."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from assistant.settings import PROJECT_ROOT, get_settings
+
+
+@click.group(help="Digitaler Assistent zu Efus und DEFUS: Werkzeuge für Betrieb und Redaktion.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Prüft die Wissensbasis (data/knowledge) und nennt jedes Problem mit Datei und Zeile.")
+@click.option("--knowledge-dir", type=click.Path(path_type=Path), default=None,
+              help="Ordner der Wissensdateien (Standard: data/knowledge).")
+def check(knowledge_dir: Path | None) -> None:
+    from assistant.knowledge import KnowledgeBaseError, load_knowledge_base
+
+    directory = knowledge_dir or get_settings().knowledge_dir
+    try:
+        kb = load_knowledge_base(directory)
+    except KnowledgeBaseError as error:
+        for problem in error.problems:
+            click.echo(f"FEHLER {problem}", err=True)
+        click.echo(f"{len(error.problems)} Problem(e) gefunden. Bitte beheben Sie sie und prüfen "
+                   "Sie erneut.", err=True)
+        sys.exit(1)
+    click.echo(f"Wissensbasis in Ordnung: {len(kb.facts)} Fakten aus {len(kb.sources)} Quellen.")
+
+
+@main.command(help="Build the German spaCy pipeline and the NLU lookup table of German places.")
+def prepare() -> None:
+    from assistant.gazetteer import write_lookup_table
+    from assistant.spacy_pipeline import DEFAULT_PATH, save_pipeline
+
+    save_pipeline(PROJECT_ROOT / DEFAULT_PATH)
+    write_lookup_table(PROJECT_ROOT / "data" / "nlu" / "generated" / "cities.yml")
+    click.echo("Prepared the spaCy pipeline and the city lookup table.")
+
+
+@main.command(help="Run the action server (after checking the knowledge base).")
+def actions() -> None:
+    from rasa_sdk.endpoint import run
+
+    from actions.knowledge import knowledge_base
+    from assistant.knowledge import KnowledgeBaseError
+
+    try:
+        knowledge_base()
+    except KnowledgeBaseError as error:
+        click.echo(f"Die Wissensbasis hat Fehler, der Action-Server startet nicht:\n{error}", err=True)
+        sys.exit(1)
+    settings = get_settings()
+    # rasa_sdk binds to SANIC_HOST and defaults to all interfaces; ours is loopback by default.
+    os.environ.setdefault("SANIC_HOST", settings.host)
+    # Only Rasa calls the action server, never a browser: no CORS origins at all.
+    run("actions", port=settings.action_port, cors_origins=[])
+
+
+@main.command(help="Start the action server and the Rasa server; stop both with Ctrl-C.")
+def run() -> None:
+    from assistant.stack import Stack, StartupError
+
+    settings = get_settings()
+    stack = Stack(settings)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        click.echo("Starting the action server and the Rasa server (loading the model takes a moment)…")
+        stack.start()
+        url = settings.rasa_url
+        click.echo(
+            "\nThe assistant is running:\n"
+            f"  REST webhook:  {url}/webhooks/rest/webhook\n"
+            f"  socket.io:     {url}/socket.io\n"
+            f"  action server: {settings.action_url}\n\n"
+            "Try it:\n"
+            f"  curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\\n"
+            "       -d '{\"sender\": \"demo\", \"message\": \"Wann wurde DEFUS gegründet?\"}'\n\n"
+            "Press Ctrl-C to stop."
+        )
+        while all(process.poll() is None for process in stack.processes.values()):
+            time.sleep(1)
+        click.echo("A server stopped unexpectedly; stopping the others.", err=True)
+        sys.exit(1)
+    except StartupError as error:
+        click.echo(f"Start-up failed: {error}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("\nStopping…")
+    finally:
+        stack.stop()

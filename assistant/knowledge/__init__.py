@@ -1,0 +1,17 @@
+"""The curated, sourced knowledge base: plain Python, independent of Rasa."""
+
+from assistant.knowledge.base import KnowledgeBase, MembershipStatus
+from assistant.knowledge.loader import KnowledgeBaseError, load_knowledge_base
+from assistant.knowledge.model import Contact, Fact, Question, Source, Subject
+
+__all__ = [
+    "Contact",
+    "Fact",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "MembershipStatus",
+    "Question",
+    "Source",
+    "Subject",
+    "load_knowledge_base",
+]

@@ -1,0 +1,160 @@
+"""Deterministic queries over the curated facts."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from assistant.knowledge.model import Contact, Fact, Question, Source, Subject
+from assistant.knowledge.names import NameIndex
+
+OTHER_NETWORK = "other"
+_OTHER_WORDS = ("andere", "anderen", "anderes", "anderem", "anderer", "other")
+
+
+class MembershipStatus(enum.Enum):
+    MEMBER = "member"  # the sources name the city as a member
+    PARTICIPATED = "participated"  # the sources only say something weaker
+    NOT_LISTED = "not_listed"  # the sources name members, but not this city
+    UNKNOWN = "unknown"  # the sources name no member cities at all
+
+
+@dataclass(frozen=True)
+class Membership:
+    city: str
+    network: Subject
+    status: MembershipStatus
+    facts: tuple[Fact, ...]
+    since: int | None = None
+
+
+class KnowledgeBase:
+    def __init__(
+        self,
+        sources: dict[str, Source],
+        subjects: dict[str, Subject],
+        facts: Sequence[Fact],
+        questions: dict[str, Question],
+        contact: Contact,
+        place_names: Iterable[str] = (),
+    ) -> None:
+        self.sources = sources
+        self.subjects = subjects
+        self.facts = tuple(facts)
+        self.questions = questions
+        self.contact = contact
+        self._facts_by_id = {fact.id: fact for fact in self.facts}
+        self._networks = NameIndex()
+        self._cities = NameIndex()
+        for subject in subjects.values():
+            index = self._networks if subject.kind == "network" else self._cities
+            for name in (subject.name, subject.long_name, subject.id, *subject.aliases):
+                index.add(name, subject.id if subject.kind == "network" else subject.name)
+        for city in self._listed_member_cities():
+            self._cities.add(city, city)
+        self.add_place_names(place_names)
+
+    # -- lookups -------------------------------------------------------------------------
+
+    def fact(self, fact_id: str) -> Fact | None:
+        return self._facts_by_id.get(fact_id)
+
+    def networks(self) -> list[Subject]:
+        return [subject for subject in self.subjects.values() if subject.kind == "network"]
+
+    def subject(self, subject_id: str) -> Subject:
+        return self.subjects[subject_id]
+
+    def facts_for(self, subject: str, attributes: Sequence[str], network: str | None = None) -> list[Fact]:
+        """Facts about `subject` for the attributes, in the attributes' order, primary source first."""
+        found = []
+        for attribute in attributes:
+            matching = [
+                fact for fact in self.facts
+                if fact.subject == subject and fact.attribute == attribute
+                and (network is None or fact.network in (None, network))
+            ]
+            found.extend(sorted(matching, key=lambda fact: not fact.is_primary))
+        return found
+
+    # -- understanding names -------------------------------------------------------------
+
+    def add_place_names(self, names: Iterable[str]) -> None:
+        """Teach the city matcher more place names (e.g. all German municipalities)."""
+        for name in names:
+            self._cities.add(name, name)
+
+    def find_networks(self, text: str) -> list[str]:
+        """Network ids named in the text, in order; OTHER_NETWORK for "das andere Forum"."""
+        found = self._networks.find_all(text)
+        lowered = text.casefold()
+        if not found and any(word in lowered.split() for word in _OTHER_WORDS):
+            found.append(OTHER_NETWORK)
+        return found
+
+    def resolve_network(self, name: str) -> str | None:
+        """One network id for an entity value such as "efus", "des Efus" or "other"."""
+        if name.strip().casefold() == OTHER_NETWORK:
+            return OTHER_NETWORK
+        found = self.find_networks(name)
+        return found[0] if found else None
+
+    def other_network(self, network_id: str) -> str | None:
+        others = [subject.id for subject in self.networks() if subject.id != network_id]
+        return others[0] if len(others) == 1 else None
+
+    def resolve_city(self, name: str) -> str | None:
+        """Canonical name of a city given as an entity value ("Koeln", "Kölns" → "Köln")."""
+        exact = self._cities.lookup(name)
+        if exact:
+            return exact
+        # "Mülheim an der Ruhr" when only "Mülheim" is known: the known part names the city.
+        found = self._cities.find_all(name)
+        return found[0] if len(found) == 1 else None
+
+    def find_cities(self, text: str) -> list[str]:
+        return self._cities.find_all(text)
+
+    # -- membership ------------------------------------------------------------------------
+
+    def _listed_member_cities(self) -> list[str]:
+        return [
+            city["name"]
+            for fact in self.facts if fact.attribute == "member_cities"
+            for city in fact.value.get("cities", [])
+        ]
+
+    def membership(self, city: str, network_id: str) -> Membership:
+        """What the sources say about `city` in a network, never more than they say."""
+        network = self.subjects[network_id]
+        lists = self.facts_for(network_id, ["member_cities"])
+        key = NameIndex([(city, city)])
+        for fact in lists:
+            for entry in fact.value.get("cities", []):
+                if entry["name"] in key:
+                    return Membership(city, network, MembershipStatus.MEMBER, (fact,), entry.get("since"))
+        city_subject = self.city_subject(city)
+        if city_subject:
+            own = [
+                fact for fact in self.facts
+                if fact.subject == city_subject.id and fact.network == network_id
+            ]
+            members = [fact for fact in own if fact.attribute == "city_membership"]
+            if members:
+                return Membership(city, network, MembershipStatus.MEMBER, tuple(members),
+                                  members[0].value.get("since"))
+            if own:
+                return Membership(city, network, MembershipStatus.PARTICIPATED, tuple(own))
+        if lists:
+            return Membership(city, network, MembershipStatus.NOT_LISTED, tuple(lists))
+        return Membership(city, network, MembershipStatus.UNKNOWN,
+                          tuple(self.facts_for(network_id, ["member_count"])))
+
+    def city_subject(self, city: str) -> Subject | None:
+        """The knowledge base's own subject for a city name, if it has one."""
+        key = NameIndex([(city, city)])
+        for subject in self.subjects.values():
+            if subject.kind == "city" and (subject.name in key or subject.long_name in key):
+                return subject
+        return None

@@ -1,0 +1,85 @@
+"""Typed records of the knowledge base, built by the loader after schema validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an entry stands in the editors' YAML files, for error messages."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str | None
+    file: str | None
+    primary: bool
+    checked: dt.date
+    location: Location
+
+    def citation(self) -> str:
+        """How the source is named to a citizen: title, plus the address where there is one."""
+        return f"{self.title}, {self.url}" if self.url else self.title
+
+
+@dataclass(frozen=True)
+class Subject:
+    id: str
+    kind: str  # "network" or "city"
+    name: str
+    long_name: str
+    aliases: tuple[str, ...]
+    website: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    subject: str
+    attribute: str
+    answer: str
+    sources: tuple[Source, ...]
+    location: Location
+    value: dict[str, Any] = field(default_factory=dict)
+    network: str | None = None
+    as_of: dt.date | None = None
+    note: str | None = None
+    note_sources: tuple[Source, ...] = ()
+
+    @property
+    def is_primary(self) -> bool:
+        return any(source.primary for source in self.sources)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A kind of question (one Rasa intent) and the attributes that answer it."""
+
+    intent: str
+    subject: str  # "network", "city" or "all_networks"
+    topic: str
+    attributes: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The human route for citizens who want to talk to a person."""
+
+    city: str
+    route: str
+    phone: str | None
+    email: str | None
+    url: str | None

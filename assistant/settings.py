@@ -1,0 +1,54 @@
+"""The one place that reads configuration: environment variables with safe defaults.
+
+Everything binds to loopback unless told otherwise; nothing here is a secret.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from error
+
+
+def _path(name: str, default: Path) -> Path:
+    raw = os.environ.get(name)
+    return Path(raw).resolve() if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = field(default_factory=lambda: os.environ.get("ASSISTANT_HOST", "127.0.0.1"))
+    rasa_port: int = field(default_factory=lambda: _int("RASA_PORT", 5005))
+    action_port: int = field(default_factory=lambda: _int("ACTION_PORT", 5055))
+    knowledge_dir: Path = field(
+        default_factory=lambda: _path("ASSISTANT_KNOWLEDGE_DIR", PROJECT_ROOT / "data" / "knowledge")
+    )
+    var_dir: Path = field(default_factory=lambda: _path("ASSISTANT_VAR_DIR", PROJECT_ROOT / "var"))
+    model_dir: Path = field(default_factory=lambda: _path("ASSISTANT_MODEL_DIR", PROJECT_ROOT / "models"))
+    # Longer messages are not sent to NLU: a citizen's question fits easily, and very long
+    # texts cost the NLU pipeline seconds and gigabytes (see README, "Limits").
+    max_message_chars: int = field(default_factory=lambda: _int("ASSISTANT_MAX_MESSAGE_CHARS", 1000))
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}"
+
+
+def get_settings() -> Settings:
+    return Settings()

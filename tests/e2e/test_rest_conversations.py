@@ -1,0 +1,104 @@
+"""End to end: the real servers, started as `make run` starts them, over the REST webhook."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import uuid
+
+import pytest
+
+from tests.e2e.conftest import tracker_db
+from tests.primary_facts import PRIMARY_FACTS
+
+pytestmark = [pytest.mark.servers, pytest.mark.model]
+
+
+def new_sender() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.mark.parametrize("question, intent, network, patterns", PRIMARY_FACTS)
+def test_every_primary_fact_over_rest(ask, question, intent, network, patterns):
+    reply = ask(new_sender(), question)
+    for pattern in patterns:
+        assert re.search(pattern, reply), (question, pattern, reply)
+    assert "Quelle" in reply
+
+
+def test_follow_up_and_switch_over_rest(ask):
+    sender = new_sender()
+    assert "10. Mai 2010" in ask(sender, "Wann wurde DEFUS gegründet?")
+    assert "18 Städte und 2 Organisationen" in ask(sender, "Und wie viele Mitglieder hat es?")
+    assert "circa 250" in ask(sender, "und das andere Forum?")
+
+
+def test_clarification_by_button_payload(post):
+    sender = new_sender()
+    status, replies = post({"sender": sender, "message": "Ist Dortmund dabei?"})
+    assert status == 200
+    buttons = replies[0]["buttons"]
+    assert [button["title"] for button in buttons] == ["Efus", "DEFUS"]
+    status, replies = post({"sender": sender, "message": buttons[0]["payload"]})
+    assert "Dortmund ist nicht unter den Städten" in replies[0]["text"]
+
+
+def test_membership_of_listed_and_unlisted_cities(ask):
+    assert ask(new_sender(), "Ist Koeln Mitglied bei Efus?").startswith("Ja, Köln ist Mitglied von Efus.")
+    reply = ask(new_sender(), "Gehört Herne zum Efus?")
+    assert "nicht unter den Städten" in reply and "nicht vollständig" in reply
+
+
+def test_unknown_fact_is_admitted_with_a_pointer(ask):
+    reply = ask(new_sender(), "Wer ist Vorsitzender von DEFUS?")
+    assert "keine gesicherten Informationen" in reply and "https://www.defus.de" in reply
+
+
+@pytest.mark.parametrize("message", [
+    "Wann wird der Sperrmüll abgeholt?",
+    "Wo kann ich meinen Reisepass verlängern?",
+])
+def test_out_of_scope_gets_a_polite_pointer(ask, message):
+    assert "Efus und DEFUS" in ask(new_sender(), message)
+
+
+def test_handoff_gives_a_code(ask):
+    reply = ask(new_sender(), "Ich möchte mit einem Menschen sprechen")
+    assert re.search(r"Gesprächscode: [A-Z0-9]{3}-[A-Z0-9]{3}", reply)
+
+
+@pytest.mark.parametrize("message", [
+    "😀😀😀",
+    "<script>alert('x')</script>",
+    "'; DROP TABLE events; --",
+    "What is the weather like in London today?",
+    "Wie " + "sehr " * 200 + "lang ist das?",
+    "a" * 5000,
+])
+def test_odd_input_gets_a_german_reply_without_markup(ask, message):
+    reply = ask(new_sender(), message)
+    assert reply and "<" not in reply and "DROP TABLE" not in reply
+    assert re.search(r"[äöüß]|Ihre|Sie|ich", reply)
+
+
+@pytest.mark.parametrize("body, raw", [
+    ({"sender": "x", "message": ""}, None),
+    ({"sender": "x", "message": "   "}, None),
+    ({"message": "Hallo"}, None),
+    ([{"sender": "x", "message": "Hallo"}], None),
+    ({"sender": "x", "message": 42}, None),
+    (None, b""),
+    (None, b"{not json"),
+])
+def test_malformed_requests_get_a_400_with_a_german_message(post, body, raw):
+    status, reply = post(body, raw=raw)
+    assert status == 400
+    assert reply["error"] and re.search(r"[äöü]|Bitte|Anfrage", reply["error"])
+
+
+def test_conversation_is_stored_in_the_sqlite_tracker_store(ask, stack):
+    sender = new_sender()
+    ask(sender, "Wann wurde Efus gegründet?")
+    with sqlite3.connect(tracker_db(stack)) as db:
+        rows = db.execute("SELECT type_name FROM events WHERE sender_id = ?", (sender,)).fetchall()
+    assert ("user",) in rows and ("bot",) in rows
