@@ -9,7 +9,6 @@ import yaml
 
 from assistant.knowledge.names import spellings
 
-
 # geonames gives a few German cities under their English names; citizens write the German ones.
 GERMAN_NAMES = {"Munich": "München", "Nuremberg": "Nürnberg"}
 
