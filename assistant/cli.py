@@ -65,6 +65,14 @@ def actions() -> None:
     run("actions", port=settings.action_port, cors_origins=[])
 
 
+@main.command("rasa-server", help="Run the Rasa server (channels and JWT-protected HTTP API).")
+@click.option("--model", type=click.Path(exists=True, dir_okay=False), required=True)
+def rasa_server(model: str) -> None:
+    from assistant.server import serve
+
+    serve(get_settings(), model)
+
+
 @main.command(help="Start the action server and the Rasa server; stop both with Ctrl-C.")
 def run() -> None:
     from assistant.stack import Stack, StartupError

@@ -22,6 +22,11 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from error
 
 
+def _list(name: str) -> tuple[str, ...]:
+    raw = os.environ.get(name, "")
+    return tuple(item.strip().rstrip("/") for item in raw.split(",") if item.strip())
+
+
 def _path(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     return Path(raw).resolve() if raw else default
@@ -40,6 +45,10 @@ class Settings:
     # Longer messages are not sent to NLU: a citizen's question fits easily, and very long
     # texts cost the NLU pipeline seconds and gigabytes (see README, "Limits").
     max_message_chars: int = field(default_factory=lambda: _int("ASSISTANT_MAX_MESSAGE_CHARS", 1000))
+    web_port: int = field(default_factory=lambda: _int("ASSISTANT_WEB_PORT", 8080))
+    # Browser origins allowed to use the REST and socket.io channels (CORS). Default: the web app
+    # itself. A city sets its real site here, e.g. "https://www.bochum.de".
+    allowed_origins: tuple[str, ...] = field(default_factory=lambda: _list("ASSISTANT_ALLOWED_ORIGINS"))
 
     @property
     def rasa_url(self) -> str:
@@ -48,6 +57,22 @@ class Settings:
     @property
     def action_url(self) -> str:
         return f"http://{self.host}:{self.action_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.host}:{self.web_port}"
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        return self.allowed_origins or (self.web_url,)
+
+    def rasa_jwt_secret(self) -> str:
+        """Secret that signs tokens for Rasa's HTTP API (env RASA_JWT_SECRET, else generated)."""
+        from assistant.secrets import secret
+
+        value = secret("RASA_JWT_SECRET", self.var_dir)
+        assert value is not None
+        return value
 
 
 def get_settings() -> Settings:

@@ -37,6 +37,9 @@ def service_environment(settings: Settings) -> dict[str, str]:
         "ASSISTANT_VAR_DIR": str(settings.var_dir),
         "ASSISTANT_MODEL_DIR": str(settings.model_dir),
         "ASSISTANT_MAX_MESSAGE_CHARS": str(settings.max_message_chars),
+        "ASSISTANT_WEB_PORT": str(settings.web_port),
+        "ASSISTANT_ALLOWED_ORIGINS": ",".join(settings.origins),
+        "RASA_JWT_SECRET": settings.rasa_jwt_secret(),
         "ACTION_ENDPOINT_URL": f"{settings.action_url}/webhook",
         "ASSISTANT_TRACKER_DB": str(settings.var_dir / "tracker.db"),
         "RASA_TELEMETRY_ENABLED": "false",
@@ -65,14 +68,7 @@ class Stack:
         python = sys.executable
         return {
             "actions": [python, "-m", "assistant", "actions"],
-            "rasa": [
-                python, "-m", "rasa", "run",
-                "--model", str(model_path(self.settings)),
-                "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-                "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
-                "--interface", self.settings.host,
-                "--port", str(self.settings.rasa_port),
-            ],
+            "rasa": [python, "-m", "assistant", "rasa-server", "--model", str(model_path(self.settings))],
         }
 
     def start(self, timeout: float = 240.0) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import urllib.error
+import urllib.request
 import uuid
 
 import pytest
@@ -102,3 +104,24 @@ def test_conversation_is_stored_in_the_sqlite_tracker_store(ask, stack):
     with sqlite3.connect(tracker_db(stack)) as db:
         rows = db.execute("SELECT type_name FROM events WHERE sender_id = ?", (sender,)).fetchall()
     assert ("user",) in rows and ("bot",) in rows
+
+
+def test_rasa_http_api_needs_a_valid_jwt(stack):
+    import jwt
+
+    url = f"{stack.settings.rasa_url}/conversations/someone/tracker"
+
+    def status(headers: dict[str, str]) -> int:
+        request = urllib.request.Request(url, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as reply:
+                return reply.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    assert status({}) == 401
+    forged = jwt.encode({"user": {"username": "x", "role": "admin"}}, "not-the-secret", algorithm="HS256")
+    assert status({"Authorization": f"Bearer {forged}"}) == 401
+    token = jwt.encode({"user": {"username": "agent", "role": "admin"}}, stack.settings.rasa_jwt_secret(),
+                       algorithm="HS256")
+    assert status({"Authorization": f"Bearer {token}"}) == 200
