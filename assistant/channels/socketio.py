@@ -1,0 +1,262 @@
+"""Rasa's socket.io channel, made to work with session persistence and made private.
+
+Stock SocketIOInput in Rasa 3.6 has three problems this channel fixes, keeping the URL
+(/socket.io), the event names and the message format:
+
+- With session persistence on, replies never arrive with python-socketio 5.x, because
+  `enter_room` became a coroutine that Rasa does not await (RasaHQ/rasa#13027).
+- The client picks its session id, and every message names it again: anyone who knows or
+  guesses an id reads and writes someone else's conversation. Here the server issues the id
+  (random and signed), binds it to the socket, and ignores ids in messages; a malformed,
+  unsigned or foreign id gets a new session.
+- Stock passes `cors_allowed_origins=[]`, which switches off the origin check, so any website
+  could open a socket. Here only the configured origins (settings.origins) may connect.
+
+It also applies the REST channel's input checks, sends a reply as one message (so a citizen
+rates the whole answer, not each paragraph) and stores the citizen's thumbs up/down with the
+conversation.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from typing import Any, Awaitable, Callable
+
+import engineio
+import socketio
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.shared.core.events import AgentUttered, BotUttered
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from assistant.channels.rest import TECHNICAL_PROBLEM
+from assistant.input_guard import NOT_A_TEXT, check_text
+from assistant.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+# What the widget may send along with a message; everything else is dropped.
+MAX_BUTTON_TITLE_CHARS = 200
+WIDGET_ACTIONS = ("opened",)
+FEEDBACK_EVENT = "feedback"
+FEEDBACK_RATINGS = {"up": "positive", "down": "negative"}
+MAX_RATED_TEXT_CHARS = 10_000
+
+
+class SessionIds:
+    """Server-issued session ids: 144 random bits plus an HMAC, so a client cannot pick one."""
+
+    _FORMAT = re.compile(r"[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{22}")
+
+    def __init__(self, key: str) -> None:
+        self._key = key.encode("utf-8")
+
+    def _signature(self, nonce: str) -> str:
+        digest = hmac.new(self._key, b"socketio-session:" + nonce.encode("ascii"), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode("ascii")[:22]
+
+    def issue(self) -> str:
+        nonce = secrets.token_urlsafe(18)
+        return f"{nonce}.{self._signature(nonce)}"
+
+    def is_valid(self, candidate: object) -> bool:
+        if not isinstance(candidate, str) or not self._FORMAT.fullmatch(candidate):
+            return False
+        nonce, signature = candidate.split(".")
+        return hmac.compare_digest(signature, self._signature(nonce))
+
+
+class _OriginCheckingEngineIO(engineio.AsyncServer):
+    """Refuses connections from origins outside the list (also for WebSockets, which browsers do
+    not protect with CORS), but adds no CORS headers: Rasa's Sanic-CORS adds them to every
+    response already, and a second Access-Control-Allow-Origin header makes browsers refuse it."""
+
+    def _cors_headers(self, environ: dict[str, Any]) -> list[tuple[str, str]]:
+        return []
+
+
+class _AsyncServer(socketio.AsyncServer):
+    def _engineio_server_class(self) -> type[engineio.AsyncServer]:
+        return _OriginCheckingEngineIO
+
+
+class _AppCapturingBlueprint(SocketBlueprint):
+    """Remembers the Sanic app, whose agent stores the citizens' feedback."""
+
+    def __init__(self, channel: GuardedSocketIOInput, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ctx.channel = channel
+
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        self.ctx.channel.app = app
+        super().register(app, options)
+
+
+class WholeMessageOutput(SocketIOOutput):
+    """Sends each bot utterance as one message (stock splits it at blank lines), so the widget
+    shows paragraphs and rates the utterance as a whole."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        replies = [{"content_type": "text", "title": button["title"], "payload": button["payload"]}
+                   for button in buttons]
+        await self._send_message(recipient_id, {"text": text, "quick_replies": replies})
+
+
+class GuardedSocketIOInput(SocketIOInput):
+    """socket.io channel with working session persistence, private sessions and input checks."""
+
+    app: Sanic | None = None
+
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = credentials or {}
+        if credentials.get("jwt_key"):
+            raise ValueError("jwt_key is not supported here: the channel issues its own session ids.")
+        return cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            credentials.get("namespace"),
+            # Always on: a reload of the page continues the conversation.
+            True,
+            credentials.get("socketio_path", "/socket.io"),
+            metadata_key=credentials.get("metadata_key", "metadata"),
+        )
+
+    def get_output_channel(self) -> OutputChannel | None:
+        if self.sio is None:
+            return super().get_output_channel()
+        return WholeMessageOutput(self.sio, self.bot_message_evt)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        settings = get_settings()
+        sessions = SessionIds(settings.session_secret())
+        max_chars = settings.max_message_chars
+        namespace = self.namespace
+        sio = _AsyncServer(async_mode="sanic", cors_allowed_origins=list(settings.origins))
+        self.sio = sio
+        webhook = _AppCapturingBlueprint(self, sio, self.socketio_path, "socketio_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        async def bind(sid: str, requested: object, confirm: bool = True) -> str:
+            """The session of this socket: the requested one if we issued it, else a new one."""
+            session_id = requested if sessions.is_valid(requested) else sessions.issue()
+            previous = (await sio.get_session(sid, namespace=namespace)).get("session_id")
+            if previous and previous != session_id:
+                await sio.leave_room(sid, previous, namespace=namespace)
+            await sio.save_session(sid, {"session_id": session_id}, namespace=namespace)
+            # Awaited: the coroutine Rasa 3.6 forgets to await (RasaHQ/rasa#13027).
+            await sio.enter_room(sid, session_id, namespace=namespace)
+            if confirm:
+                await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            return session_id
+
+        async def bound_session(sid: str) -> str:
+            session_id = (await sio.get_session(sid, namespace=namespace)).get("session_id")
+            return session_id or await bind(sid, None)
+
+        @sio.on("connect", namespace=namespace)
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+            # The widget sends its stored session id with the connection itself, so the socket is
+            # bound before any message it buffered while (re)connecting arrives.
+            if isinstance(auth, dict) and auth.get("session_id") is not None:
+                await bind(sid, auth["session_id"], confirm=False)
+            return True
+
+        @sio.on("session_request", namespace=namespace)
+        async def session_request(sid: str, data: Any = None) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            current = (await sio.get_session(sid, namespace=namespace)).get("session_id")
+            if current and (requested == current or not sessions.is_valid(requested)):
+                await sio.emit("session_confirm", current, room=sid, namespace=namespace)
+            else:
+                await bind(sid, requested)
+
+        @sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: str, data: Any = None) -> None:
+            # Only the socket's own session counts; a session id inside the message is ignored.
+            session_id = await bound_session(sid)
+            output = WholeMessageOutput(sio, self.bot_message_evt)
+            message = data.get("message") if isinstance(data, dict) else None
+            if not isinstance(message, str):
+                await output.send_text_message(session_id, NOT_A_TEXT)
+                return
+            checked = check_text(session_id, message, max_chars)
+            if checked.problem or checked.text is None:
+                await output.send_text_message(session_id, checked.problem or NOT_A_TEXT)
+                return
+            metadata = widget_metadata(data.get(self.metadata_key))
+            try:
+                await on_new_message(UserMessage(checked.text, output, session_id,
+                                                 input_channel=self.name(), metadata=metadata))
+            except Exception:
+                logger.exception("Message of a socket.io conversation failed")
+                await output.send_text_message(session_id, TECHNICAL_PROBLEM)
+
+        @sio.on(FEEDBACK_EVENT, namespace=namespace)
+        async def feedback(sid: str, data: Any = None) -> None:
+            session = await sio.get_session(sid, namespace=namespace)
+            session_id = session.get("session_id")
+            if not session_id or not isinstance(data, dict):
+                return
+            rating = FEEDBACK_RATINGS.get(data.get("rating"))  # type: ignore[arg-type]
+            text = data.get("text")
+            if rating is None or not isinstance(text, str) or len(text) > MAX_RATED_TEXT_CHARS:
+                return
+            stored = await self.store_feedback(session_id, text, rating)
+            await sio.emit("feedback_confirm", {"text": text, "stored": stored}, room=sid, namespace=namespace)
+
+        return webhook
+
+    async def store_feedback(self, session_id: str, text: str, rating: str) -> bool:
+        """Append the rating to the conversation as an `agent` event (Rasa's event for things
+        said outside the dialogue; it never influences predictions). Only a reply the bot really
+        gave in this conversation can be rated."""
+        if self.app is None:
+            return False
+        agent = self.app.ctx.agent
+        async with agent.lock_store.lock(session_id):
+            tracker = await agent.tracker_store.retrieve(session_id)
+            if tracker is None:
+                return False
+            rated = next((event for event in reversed(tracker.events)
+                          if isinstance(event, BotUttered) and event.text == text), None)
+            if rated is None:
+                return False
+            tracker.update(AgentUttered(data={"feedback": {
+                "rating": rating, "bot_text": text, "bot_timestamp": rated.timestamp,
+            }}))
+            await agent.tracker_store.save(tracker)
+        return True
+
+
+def widget_metadata(raw: object) -> dict[str, Any]:
+    """The widget's metadata, reduced to what the transcript shows: the title of a clicked
+    button (the message itself is its payload) and whether the message only opened the chat."""
+    if not isinstance(raw, dict):
+        return {}
+    kept: dict[str, Any] = {}
+    title = raw.get("button_title")
+    if isinstance(title, str) and title.strip():
+        kept["button_title"] = check_text("-", title, MAX_BUTTON_TITLE_CHARS).text or ""
+    if raw.get("widget") in WIDGET_ACTIONS:
+        kept["widget"] = raw["widget"]
+    return {key: value for key, value in kept.items() if value}

@@ -1,0 +1,289 @@
+"""The citizen page, the widget and the agent console in a real browser.
+
+Headless Chromium from Debian (/usr/bin/chromium, installed by `make test`), driven by
+Playwright for Python; no browser is downloaded. axe-core comes from npm (node_modules) and is
+injected by the test. Screenshots go to screenshots/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+
+from assistant.settings import PROJECT_ROOT
+from assistant.stack import Stack
+
+pytestmark = [pytest.mark.servers, pytest.mark.model]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = PROJECT_ROOT / "screenshots"
+REPLY_TIMEOUT = 60_000
+CODE = re.compile(r"Gesprächscode: ([A-Z0-9]{3}-[A-Z0-9]{3})")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium).")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def context(browser: Browser, stack: Stack) -> Iterator[BrowserContext]:
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 860})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.settings.web_url)
+    context.set_default_timeout(30_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture()
+def watched(context: BrowserContext, stack: Stack) -> Iterator[dict[str, list[str]]]:
+    """Records what no page may do: break its CSP or talk to any server but ours."""
+    seen: dict[str, list[str]] = {"csp": [], "hosts": []}
+    ours = {urlsplit(stack.settings.web_url).netloc, urlsplit(stack.settings.rasa_url).netloc}
+
+    def on_page(page: Page) -> None:
+        page.on("console", lambda message: seen["csp"].append(message.text)
+                if "Content Security Policy" in message.text else None)
+        page.on("request", lambda request: seen["hosts"].append(request.url)
+                if urlsplit(request.url).scheme in ("http", "https")
+                and urlsplit(request.url).netloc not in ours else None)
+        page.on("websocket", lambda socket: seen["hosts"].append(socket.url)
+                if urlsplit(socket.url).netloc not in ours else None)
+
+    context.on("page", on_page)
+    yield seen
+    assert seen["csp"] == [], "the page broke its Content-Security-Policy"
+    assert seen["hosts"] == [], "the page contacted a third-party origin"
+
+
+@pytest.fixture()
+def page(context: BrowserContext, watched: dict[str, list[str]]) -> Page:
+    return context.new_page()
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def widget(page: Page) -> dict[str, Locator]:
+    dialog = page.get_by_role("dialog", name="Digitaler Assistent der Stadt Bochum")
+    return {
+        "launcher": page.get_by_role("button", name="Fragen zu Efus und DEFUS"),
+        "dialog": dialog,
+        "log": dialog.get_by_role("log", name="Gesprächsverlauf"),
+        "input": dialog.get_by_role("textbox", name="Ihre Frage"),
+        "suggestions": dialog.get_by_role("group", name="Antwortvorschläge").get_by_role("button"),
+        "bot": dialog.locator("li.from-bot"),
+    }
+
+
+def open_by_mouse(page: Page, stack: Stack) -> dict[str, Locator]:
+    page.goto(f"{stack.settings.web_url}/")
+    parts = widget(page)
+    parts["launcher"].click()
+    expect(parts["log"]).to_contain_text("Guten Tag", timeout=REPLY_TIMEOUT)
+    return parts
+
+
+def ask(parts: dict[str, Locator], question: str, expected: str) -> Locator:
+    count = parts["bot"].count()
+    parts["input"].fill(question)
+    parts["input"].press("Enter")
+    expect(parts["bot"]).to_have_count(count + 1, timeout=REPLY_TIMEOUT)
+    answer = parts["bot"].nth(count)
+    expect(answer).to_contain_text(expected)
+    return answer
+
+
+def is_focused(locator: Locator) -> bool:
+    return bool(locator.evaluate("el => el.getRootNode().activeElement === el"))
+
+
+def run_axe(page: Page, name: str, watched: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """axe-core on the whole page (shadow DOM included); returns serious and critical violations."""
+    before = len(watched["csp"])
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    results = page.evaluate("""() => axe.run(document, {
+        runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+        resultTypes: ["violations"]
+    })""")
+    summary = [{"id": item["id"], "impact": item["impact"], "help": item["help"],
+                "targets": [node["target"] for node in item["nodes"]]} for item in results["violations"]]
+    # axe itself sets inline styles while it checks (the page's CSP rightly blocks them).
+    del watched["csp"][before:]
+    (SCREENSHOTS / f"axe-{name}.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
+                                                 encoding="utf-8")
+    return [item for item in summary if item["impact"] in ("serious", "critical")]
+
+
+def login(page: Page, stack: Stack) -> None:
+    page.goto(f"{stack.settings.web_url}/agent")
+    page.get_by_label("Zugangsschlüssel").fill(stack.settings.agent_token())
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("searchbox", name="Suchbegriff")).to_be_visible()
+
+
+# -- the citizen -----------------------------------------------------------------------------------
+
+
+def test_keyboard_only_question_answer_and_reload(page: Page, stack: Stack):
+    page.goto(f"{stack.settings.web_url}/")
+    parts = widget(page)
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if is_focused(parts["launcher"]):
+            break
+    else:
+        pytest.fail("The chat launcher cannot be reached with the Tab key.")
+    expect(parts["launcher"]).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")
+    expect(parts["launcher"]).to_have_attribute("aria-expanded", "true")
+    expect(parts["dialog"]).to_be_visible()
+    assert is_focused(parts["input"]), "opening the chat moves the focus into the input field"
+
+    # A short greeting with suggestions.
+    expect(parts["log"]).to_contain_text("Guten Tag", timeout=REPLY_TIMEOUT)
+    expect(parts["suggestions"]).to_have_count(4)
+
+    # The typing indicator is a status message while the bot works.
+    page.evaluate("""() => {
+        const typing = document.querySelector(".efus-defus-assistent").shadowRoot.querySelector(".typing");
+        window.typingSeen = [];
+        new MutationObserver(() => window.typingSeen.push(typing.textContent))
+            .observe(typing, {childList: true, characterData: true, subtree: true});
+    }""")
+    page.keyboard.type("Wann wurde DEFUS gegründet?")
+    page.keyboard.press("Enter")
+    answer = parts["bot"].nth(1)
+    expect(answer).to_contain_text("2010", timeout=REPLY_TIMEOUT)
+    expect(answer).to_contain_text("Quellen: Stadt Bochum, Seite „Internationale Netzwerke“")
+    assert "Der Assistent schreibt …" in page.evaluate("window.typingSeen")
+    assert is_focused(parts["input"])
+    page.screenshot(path=SCREENSHOTS / "widget-keyboard.png")
+
+    # Escape closes the chat and gives the focus back to the launcher.
+    page.keyboard.press("Escape")
+    expect(parts["dialog"]).to_be_hidden()
+    assert is_focused(parts["launcher"])
+    page.keyboard.press("Enter")
+    expect(parts["dialog"]).to_be_visible()
+
+    # After a reload the conversation is still there, and the bot still knows it.
+    page.reload()
+    parts = widget(page)
+    expect(parts["dialog"]).to_be_visible()
+    expect(parts["log"]).to_contain_text("Wann wurde DEFUS gegründet?")
+    expect(parts["log"]).to_contain_text("10. Mai 2010")
+    ask(parts, "Und wie viele Mitglieder hat es?", "18 Städte und 2 Organisationen")
+    page.screenshot(path=SCREENSHOTS / "widget-after-reload.png")
+
+
+def test_suggestion_links_and_feedback_by_mouse(page: Page, stack: Stack):
+    parts = open_by_mouse(page, stack)
+    parts["suggestions"].filter(has_text="Was ist Efus?").click()
+    expect(parts["dialog"].locator("li.from-user").last).to_have_text("Sie:Was ist Efus?")
+    expect(parts["bot"].nth(1)).to_contain_text("Europäische Forum für urbane Sicherheit", timeout=REPLY_TIMEOUT)
+    expect(parts["suggestions"]).to_have_count(0)  # answered suggestions go away
+
+    answer = ask(parts, "Wie lautet die Website von DEFUS?", "https://www.defus.de")
+    link = answer.get_by_role("link", name="https://www.defus.de (öffnet in neuem Tab)").first
+    expect(link).to_have_attribute("href", "https://www.defus.de")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(link).to_contain_text("(öffnet in neuem Tab)")
+
+    rating = answer.get_by_role("group", name="War diese Antwort hilfreich?")
+    down = rating.get_by_role("button", name="Nein, nicht hilfreich")
+    down.click()
+    expect(down).to_have_attribute("aria-pressed", "true")
+    expect(rating).to_contain_text("Danke für Ihre Rückmeldung!")
+    expect(rating.get_by_role("button", name="Ja, hilfreich")).to_have_attribute("aria-pressed", "false")
+    page.screenshot(path=SCREENSHOTS / "widget-suggestion-feedback.png")
+
+
+def test_reconnects_after_a_dropped_connection(page: Page, context: BrowserContext, stack: Stack):
+    parts = open_by_mouse(page, stack)
+    ask(parts, "Wann wurde DEFUS gegründet?", "10. Mai 2010")
+    context.set_offline(True)
+    status = parts["dialog"].get_by_role("status").filter(has_text="Verbindung")
+    expect(status).to_contain_text("Die Verbindung ist unterbrochen")
+    context.set_offline(False)
+    expect(parts["dialog"]).to_contain_text("Wieder verbunden.", timeout=REPLY_TIMEOUT)
+    # Same conversation after reconnecting: "es" is still DEFUS.
+    ask(parts, "Und wie viele Mitglieder hat es?", "18 Städte und 2 Organisationen")
+
+
+def test_no_serious_accessibility_violations_with_the_widget_open(page: Page, stack: Stack, watched):
+    parts = open_by_mouse(page, stack)
+    ask(parts, "Wann wurde DEFUS gegründet?", "2010")
+    violations = run_axe(page, "citizen-page", watched)
+    assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
+
+
+# -- the agent -------------------------------------------------------------------------------------
+
+
+def test_handoff_code_opens_the_conversation_in_the_console(page: Page, context: BrowserContext, stack: Stack):
+    parts = open_by_mouse(page, stack)
+    question = "Welche Themen hat DEFUS?"
+    answer = ask(parts, question, "Sicherheit im öffentlichen Raum")
+    answer.get_by_role("button", name="Nein, nicht hilfreich").click()
+    handoff = ask(parts, "Kann ich mit einem Menschen sprechen?", "Gesprächscode")
+    code = CODE.search(handoff.inner_text()).group(1)
+    page.screenshot(path=SCREENSHOTS / "widget-handoff.png")
+
+    console = context.new_page()
+    console.goto(f"{stack.settings.web_url}/agent")
+    console.get_by_label("Zugangsschlüssel").fill("falsch")
+    console.get_by_role("button", name="Anmelden").click()
+    expect(console.locator("#token-error")).to_have_text("Der Zugangsschlüssel ist nicht gültig. Bitte prüfen Sie ihn.")
+    expect(console.get_by_role("searchbox", name="Suchbegriff")).to_be_hidden()
+    login(console, stack)
+
+    console.get_by_label("Gesprächscode").fill(code.lower().replace("-", " "))
+    console.get_by_role("button", name="Gespräch öffnen").click()
+    transcript = console.locator(".transcript")
+    expect(console.get_by_role("heading", name=f"Gespräch {code}")).to_be_focused()
+    expect(transcript).to_contain_text(question)
+    expect(transcript).to_contain_text("Bewertung: nicht hilfreich")
+    expect(transcript).to_contain_text("Chat geöffnet")
+    console.screenshot(path=SCREENSHOTS / "console-conversation.png", full_page=True)
+
+
+def test_console_search_copy_and_bot_preview(page: Page, stack: Stack, watched):
+    login(page, stack)
+    page.get_by_role("searchbox", name="Suchbegriff").press_sequentially("efus sitz", delay=40)
+    first = page.locator("#results > li").first
+    expect(first).to_contain_text("Paris")
+    expect(first.get_by_role("heading")).to_have_text("Efus: Sitz")
+    expect(first.locator("dl.value")).to_have_text("OrtParis")
+    expect(first).to_contain_text("Stadt Bochum, Seite „Internationale Netzwerke“, geprüft am 28.11.2026")
+    expect(page.locator("#search-count")).to_have_text(re.compile(r"^\d+ Treffer\.$|^1 Treffer\.$"))
+    first.get_by_role("button", name="Antwort kopieren").click()
+    expect(first.get_by_role("button", name="Kopiert")).to_be_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Die Geschäftsstelle von Efus ist in Paris.") and "Quelle: Stadt Bochum" in copied
+
+    page.get_by_label("Frage wie von Bürgerinnen und Bürgern").fill("Wann wurde DEFUS gegründet?")
+    page.get_by_role("button", name="Antwort prüfen").click()
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("ask_founding", timeout=REPLY_TIMEOUT)
+    expect(preview).to_contain_text("network = defus")
+    expect(preview).to_contain_text("10. Mai 2010")
+    page.screenshot(path=SCREENSHOTS / "console-search-preview.png", full_page=True)
+
+    violations = run_axe(page, "agent-console", watched)
+    assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)

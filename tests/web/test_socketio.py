@@ -1,0 +1,213 @@
+"""The socket.io channel against the real Rasa server, with python-socketio's AsyncClient.
+
+The Python client speaks long-polling here: its WebSocket transport needs aiohttp >= 3.11, and
+Rasa 3.6 pins 3.9. The browser tests (test_browser.py) cover the WebSocket upgrade.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sqlite3
+import urllib.request
+import uuid
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import socketio
+
+from assistant.input_guard import EMPTY_MESSAGE, NOT_A_TEXT, too_long
+from assistant.stack import Stack
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.servers, pytest.mark.model]
+
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{22}")
+REPLY_TIMEOUT = 60
+
+
+class Citizen:
+    """One browser tab's socket, as the widget uses it."""
+
+    def __init__(self, stack: Stack, origin: str | None = None) -> None:
+        self.url = stack.settings.rasa_url
+        self.origin = origin if origin is not None else stack.settings.web_url
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.sessions: asyncio.Queue[str] = asyncio.Queue()
+        self.feedback: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.client.on("bot_uttered", self.replies.put_nowait)
+        self.client.on("session_confirm", self.sessions.put_nowait)
+        self.client.on("feedback_confirm", self.feedback.put_nowait)
+
+    async def connect(self, auth: dict[str, Any] | None = None) -> Citizen:
+        headers = {"Origin": self.origin} if self.origin else {}
+        await self.client.connect(self.url, headers=headers, transports=["polling"],
+                                  socketio_path="/socket.io", auth=auth, wait_timeout=20)
+        return self
+
+    async def session(self, requested: Any = None) -> str:
+        await self.client.emit("session_request", {"session_id": requested})
+        return await asyncio.wait_for(self.sessions.get(), 20)
+
+    async def ask(self, text: Any, **extra: Any) -> str:
+        await self.client.emit("user_uttered", {"message": text, **extra})
+        return (await asyncio.wait_for(self.replies.get(), REPLY_TIMEOUT))["text"]
+
+    async def silence(self, seconds: float) -> list[dict[str, Any]]:
+        """Everything that arrives within `seconds` (expected: nothing)."""
+        await asyncio.sleep(seconds)
+        arrived = []
+        while not self.replies.empty():
+            arrived.append(self.replies.get_nowait())
+        return arrived
+
+    async def close(self) -> None:
+        """Leave like a closed tab: without waiting up to 25 s for the pending long-poll."""
+        if not self.client.connected:
+            return
+        eio = self.client.eio
+        tasks = [task for task in (eio.read_loop_task, eio.write_loop_task) if task]
+        for namespace in self.client.namespaces:
+            await self.client._send_packet(self.client.packet_class(socketio.packet.DISCONNECT, namespace=namespace))
+        await eio.disconnect(abort=True)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if eio.http and not eio.external_http:
+            await eio.http.close()
+
+
+@pytest_asyncio.fixture()
+async def citizens(stack: Stack):
+    opened: list[Citizen] = []
+
+    async def open_one(origin: str | None = None, auth: dict[str, Any] | None = None) -> Citizen:
+        citizen = Citizen(stack, origin)
+        opened.append(citizen)
+        return await citizen.connect(auth)
+
+    yield open_one
+    for citizen in opened:
+        await citizen.close()
+
+
+async def test_replies_arrive_with_session_persistence(citizens):
+    citizen = await citizens()
+    session_id = await citizen.session()
+    assert SESSION_ID.fullmatch(session_id)
+    reply = await citizen.ask("Wann wurde DEFUS gegründet?", session_id=session_id)
+    # One message per answer, paragraphs and sources included (stock Rasa splits them).
+    assert "10. Mai 2010" in reply and "\n\nQuelle" in reply
+
+
+async def test_a_new_socket_with_the_issued_id_continues_the_conversation(citizens):
+    first = await citizens()
+    session_id = await first.session()
+    assert "10. Mai 2010" in await first.ask("Wann wurde DEFUS gegründet?")
+    await first.close()
+
+    # The page was reloaded: the widget sends its stored id along with the connection, and a
+    # message it sends at once (before any session_request) belongs to the same conversation:
+    # "es" can only mean DEFUS there.
+    second = await citizens(auth={"session_id": session_id})
+    assert "18 Städte und 2 Organisationen" in await second.ask("Und wie viele Mitglieder hat es?")
+    assert await second.session(session_id) == session_id
+
+
+async def test_another_socket_cannot_join_or_write_into_a_conversation(citizens):
+    owner = await citizens()
+    owner_session = await owner.session()
+    intruder = await citizens()
+
+    # The owner's socket id, a made-up id and a forged signature all give the intruder a new,
+    # empty session of its own.
+    nonce = owner_session.split(".")[0]
+    for guess in (owner.client.get_sid(), "demo", nonce, f"{nonce}.{'A' * 22}", owner_session.upper()):
+        assert await intruder.session(guess) not in (owner_session, guess)
+
+    # A session id inside a message is ignored: this lands in the intruder's own conversation.
+    reply = await intruder.ask("Und wie viele Mitglieder hat es?", session_id=owner_session)
+    assert "18 Städte" not in reply
+    assert await owner.silence(2) == []
+
+    # The owner's answers reach the owner only.
+    assert "10. Mai 2010" in await owner.ask("Wann wurde DEFUS gegründet?")
+    assert await intruder.silence(3) == []
+
+
+@pytest.mark.parametrize("requested", [None, "", 42, {"id": 1}, "../../etc/passwd", "x" * 5000,
+                                       uuid.uuid4().hex, "<script>alert(1)</script>"],
+                         ids=["none", "empty", "number", "object", "path", "huge", "uuid", "markup"])
+async def test_a_malformed_id_starts_a_new_session(citizens, requested):
+    citizen = await citizens()
+    session_id = await citizen.session(requested)
+    assert SESSION_ID.fullmatch(session_id) and session_id != requested
+
+
+async def test_a_malformed_id_at_connection_starts_a_new_session(citizens):
+    citizen = await citizens(auth={"session_id": "nicht-von-uns"})
+    session_id = await citizen.session()
+    assert SESSION_ID.fullmatch(session_id)
+
+
+async def test_a_message_before_any_session_request_gets_a_session_and_an_answer(citizens):
+    citizen = await citizens()
+    reply = await citizen.ask("Wann wurde DEFUS gegründet?")
+    assert "10. Mai 2010" in reply
+    assert SESSION_ID.fullmatch(citizen.sessions.get_nowait())
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("", EMPTY_MESSAGE),
+    ("   \u200b ", EMPTY_MESSAGE),
+    ("Efus " * 300, None),
+    (42, NOT_A_TEXT),
+    (None, NOT_A_TEXT),
+])
+async def test_bad_input_gets_the_german_prompt(citizens, stack, message, expected):
+    citizen = await citizens()
+    await citizen.session()
+    reply = await citizen.ask(message)
+    assert reply == (expected or too_long(stack.settings.max_message_chars))
+
+
+async def test_only_configured_origins_may_connect(stack: Stack):
+    stranger = Citizen(stack, origin="https://evil.example")
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await stranger.connect()
+    assert not stranger.client.connected
+
+
+async def test_feedback_is_stored_with_the_conversation(citizens, stack):
+    citizen = await citizens()
+    session_id = await citizen.session()
+    answer = await citizen.ask("Wann wurde DEFUS gegründet?")
+    await citizen.client.emit("feedback", {"text": answer, "rating": "down"})
+    assert (await asyncio.wait_for(citizen.feedback.get(), 20))["stored"] is True
+    # Only answers the bot really gave in this conversation can be rated.
+    await citizen.client.emit("feedback", {"text": "Das hat der Bot nie gesagt.", "rating": "up"})
+    assert (await asyncio.wait_for(citizen.feedback.get(), 20))["stored"] is False
+
+    with sqlite3.connect(stack.settings.var_dir / "tracker.db") as db:
+        rows = db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'agent'",
+                          (session_id,)).fetchall()
+    feedback = [json.loads(data)["data"]["feedback"] for (data,) in rows]
+    assert feedback == [{"rating": "negative", "bot_text": answer, "bot_timestamp": feedback[0]["bot_timestamp"]}]
+
+
+def preflight(stack: Stack, origin: str) -> dict[str, str]:
+    request = urllib.request.Request(
+        f"{stack.settings.rasa_url}/webhooks/rest/webhook", method="OPTIONS",
+        headers={"Origin": origin, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        return dict(reply.headers)
+
+
+async def test_rest_channel_allows_only_configured_origins(stack: Stack):
+    allowed = preflight(stack, stack.settings.web_url)
+    assert allowed.get("Access-Control-Allow-Origin") == stack.settings.web_url
+    assert "Access-Control-Allow-Origin" not in preflight(stack, "https://evil.example")
