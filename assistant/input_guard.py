@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.privacy import redact
+
 MAX_SENDER_CHARS = 128
 _SENDER = re.compile(r"[A-Za-z0-9_.:@-]+")
 
@@ -70,4 +72,5 @@ def check_text(sender: str, message: str, max_chars: int) -> Checked:
     text = clean_text(message)
     if not text:
         return Checked(sender=sender, problem=EMPTY_MESSAGE, client_error=True)
-    return Checked(sender=sender, text=text)
+    # Redacted before NLU, so personal data never reaches the tracker store or the logs.
+    return Checked(sender=sender, text=redact(text))

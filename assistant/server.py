@@ -8,18 +8,68 @@ configured origins.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 
 from assistant.settings import PROJECT_ROOT, Settings
 
 JWT_METHOD = "HS256"
+logger = logging.getLogger(__name__)
+
+
+class TrackerStoreUnavailable(RuntimeError):
+    pass
+
+
+def check_tracker_store(endpoint) -> None:
+    """Connect to the configured SQL tracker store once, or raise.
+
+    Rasa falls back to an in-memory store (or retries forever) when its tracker store is
+    unreachable; conversations would then vanish on restart. We refuse to start instead.
+    """
+    import sqlalchemy as sa
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    if endpoint is None or (endpoint.type or "").lower() != "sql":
+        raise TrackerStoreUnavailable("endpoints.yml configures no SQL tracker store")
+    kwargs = dict(endpoint.kwargs)
+    dialect = kwargs.get("dialect", "sqlite")
+    url = SQLTrackerStore.get_db_url(dialect, endpoint.url, kwargs.get("port"), kwargs.get("db", "rasa.db"),
+                                     kwargs.get("username"), kwargs.get("password"),
+                                     kwargs.get("login_db"), kwargs.get("query"))
+    connect_args = {"connect_timeout": 5} if dialect.startswith("postgresql") else {}
+    if dialect == "sqlite":
+        db = os.path.abspath(kwargs.get("db", "rasa.db"))
+        parent = os.path.dirname(db)
+        if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
+            raise TrackerStoreUnavailable(f"SQLite folder {parent} does not exist or is not writable")
+    try:
+        engine = sa.create_engine(url, connect_args=connect_args)
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:
+        raise TrackerStoreUnavailable(f"{type(error).__name__}: {error}".splitlines()[0]) from error
 
 
 def serve(settings: Settings, model: str) -> None:
+    # Telemetry (and its Sentry error reporting) is off unless someone explicitly turns it on.
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     from rasa.core.run import serve_application
     from rasa.core.utils import AvailableEndpoints
 
+    from assistant.knowledge import load_knowledge_base
+    from assistant.processor import install
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
     endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))
+    try:
+        check_tracker_store(endpoints.tracker_store)
+    except TrackerStoreUnavailable as error:
+        print(f"Tracker store unreachable ({error}). Not starting: conversations would be lost.",
+              file=sys.stderr)
+        raise SystemExit(2) from error
+    install(settings.action_timeout, load_knowledge_base(settings.knowledge_dir).contact.route)
     serve_application(
         model_path=model,
         credentials=str(PROJECT_ROOT / "credentials.yml"),

@@ -19,12 +19,20 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.input_guard import check_request
+from assistant.knowledge import load_knowledge_base
+from assistant.processor import apology_text
 from assistant.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-TECHNICAL_PROBLEM = ("Entschuldigung, bei mir ist gerade ein technischer Fehler aufgetreten. "
-                     "Bitte versuchen Sie es gleich noch einmal.")
+
+def technical_problem_reply() -> str:
+    """The apology for failures outside any action (tracker or lock store unreachable)."""
+    settings = get_settings()
+    return apology_text(load_knowledge_base(settings.knowledge_dir).contact.route)
+
+
+TECHNICAL_PROBLEM = technical_problem_reply()
 
 
 class GuardedRestInput(RestInput):
@@ -33,7 +41,11 @@ class GuardedRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        max_chars = get_settings().max_message_chars
+        settings = get_settings()
+        max_chars = settings.max_message_chars
+        # A failure outside any action (tracker store or lock store unreachable) gets the same
+        # apology and human route as a failed action.
+        apology = technical_problem_reply()
         webhook = Blueprint("guarded_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -59,7 +71,7 @@ class GuardedRestInput(RestInput):
                 )
             except Exception:
                 logger.exception("Message of conversation %s failed", checked.sender)
-                collector.messages.append({"recipient_id": checked.sender, "text": TECHNICAL_PROBLEM})
+                collector.messages.append({"recipient_id": checked.sender, "text": apology})
             return response.json(collector.messages)
 
         return webhook
