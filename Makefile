@@ -10,12 +10,14 @@ STAMP  := $(VENV)/.installed
 SPACY  := build/spacy/de_lookup/meta.json
 CITIES := data/nlu/generated/cities.yml
 MODEL  := models/assistant.tar.gz
+NODE   := node_modules/.package-lock.json
+CHROMIUM := /usr/bin/chromium
 TRAINING_DATA := $(shell find data/nlu data/stories -name '*.yml' -not -path '*/generated/*' 2>/dev/null)
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup train run test lint validate lock clean
+.PHONY: help setup train run test lint validate unanswered lock clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on 127.0.0.1"
@@ -30,7 +32,18 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip check
 	@touch $@
 
-setup: $(STAMP) $(SPACY) $(CITIES)
+setup: $(STAMP) $(SPACY) $(CITIES) $(NODE)
+
+# Browser assets of the web app (socket.io-client; axe-core for the tests) from the npm registry,
+# exactly as package-lock.json pins them. The web app serves them itself: no CDN at run time.
+$(NODE): package.json package-lock.json
+	@command -v npm >/dev/null || scripts/apt-install nodejs npm
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+# The browser tests drive Debian's chromium through Playwright; no browser is ever downloaded.
+$(CHROMIUM):
+	scripts/apt-install chromium
 
 $(SPACY) $(CITIES) &: $(STAMP) assistant/spacy_pipeline.py assistant/gazetteer.py
 	$(BIN)/python -m assistant prepare
@@ -42,19 +55,26 @@ $(MODEL): $(STAMP) $(SPACY) $(CITIES) config.yml domain.yml $(TRAINING_DATA)
 
 train: $(MODEL)
 
-run: $(MODEL)
+run: $(MODEL) $(NODE)
 	$(BIN)/python -m assistant run
+
+# Benchmarks, not tests: quality and speed against baselines, measured side by side in one run.
+# Prints a summary, writes bench/results/latest.json (+ a dated copy), regenerates docs/benchmarks.md.
+.PHONY: bench
+bench: $(MODEL)
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/hadolint Dockerfile
 
 validate: setup
-	$(BIN)/python -m assistant check
-	$(BIN)/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml \
-	  --data data/nlu data/stories
+	$(BIN)/python -m assistant validate
 
-test: lint validate $(MODEL)
+unanswered: $(STAMP)
+	$(BIN)/python -m assistant report unanswered $(ARGS)
+
+test: lint validate $(MODEL) $(NODE) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 lock: $(STAMP)
@@ -62,4 +82,4 @@ lock: $(STAMP)
 	  --python-platform x86_64-manylinux_2_28 --generate-hashes --no-header -o requirements.lock
 
 clean:
-	rm -rf $(VENV) build models results .pytest_cache .ruff_cache
+	rm -rf $(VENV) build models results .pytest_cache .ruff_cache node_modules screenshots

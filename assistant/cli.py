@@ -105,3 +105,25 @@ def run() -> None:
         click.echo("\nStopping…")
     finally:
         stack.stop()
+
+
+def _register_editor_commands() -> None:
+    from assistant.editing.commands import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_editor_commands()
+
+
+@main.command(help="Run the web app: citizen page with the chat widget, agent console and its API.")
+def web() -> None:
+    from assistant.web.app import serve
+    from assistant.web.widget import AssetsMissing
+
+    try:
+        serve(get_settings())
+    except AssetsMissing as problem:
+        click.echo(str(problem), err=True)
+        sys.exit(1)

@@ -45,10 +45,27 @@ class Settings:
     # Longer messages are not sent to NLU: a citizen's question fits easily, and very long
     # texts cost the NLU pipeline seconds and gigabytes (see README, "Limits").
     max_message_chars: int = field(default_factory=lambda: _int("ASSISTANT_MAX_MESSAGE_CHARS", 1000))
+    # Days a conversation is kept; `assistant purge` (make purge) deletes older ones.
+    retention_days: int = field(default_factory=lambda: _int("ASSISTANT_RETENTION_DAYS", 30))
+    # Seconds an action may take before the citizen gets an apology (Rasa's own default is 300).
+    action_timeout: int = field(default_factory=lambda: _int("ASSISTANT_ACTION_TIMEOUT", 8))
     web_port: int = field(default_factory=lambda: _int("ASSISTANT_WEB_PORT", 8080))
     # Browser origins allowed to use the REST and socket.io channels (CORS). Default: the web app
     # itself. A city sets its real site here, e.g. "https://www.bochum.de".
     allowed_origins: tuple[str, ...] = field(default_factory=lambda: _list("ASSISTANT_ALLOWED_ORIGINS"))
+    # Where browsers reach the Rasa server's socket.io channel, when a reverse proxy puts it
+    # elsewhere than the Rasa server itself (e.g. "https://assistent.bochum.de"). Default: rasa_url.
+    public_rasa_url: str = field(default_factory=lambda: os.environ.get("ASSISTANT_PUBLIC_RASA_URL", "").rstrip("/"))
+    # The SQLite tracker store the agent console looks conversation codes up in.
+    tracker_db: Path | None = field(
+        default_factory=lambda: Path(os.environ["ASSISTANT_TRACKER_DB"]).resolve()
+        if os.environ.get("ASSISTANT_TRACKER_DB") else None
+    )
+    # Or another SQL tracker store, as an SQLAlchemy URL (e.g. "postgresql://user:pw@host/rasa"):
+    # read by the agent console only. A secret if it holds a password: environment only.
+    tracker_store_url: str = field(
+        default_factory=lambda: os.environ.get("ASSISTANT_TRACKER_STORE_URL", ""), repr=False
+    )
 
     @property
     def rasa_url(self) -> str:
@@ -71,6 +88,31 @@ class Settings:
         from assistant.secrets import secret
 
         value = secret("RASA_JWT_SECRET", self.var_dir)
+        assert value is not None
+        return value
+
+    @property
+    def socket_url(self) -> str:
+        """Where the chat widget connects: public_rasa_url, else the Rasa server itself."""
+        return self.public_rasa_url or self.rasa_url
+
+    @property
+    def tracker_db_path(self) -> Path:
+        return self.tracker_db or self.var_dir / "tracker.db"
+
+    def session_secret(self) -> str:
+        """Key that signs socket.io session ids (env ASSISTANT_SESSION_SECRET, else generated)."""
+        from assistant.secrets import secret
+
+        value = secret("ASSISTANT_SESSION_SECRET", self.var_dir)
+        assert value is not None
+        return value
+
+    def agent_token(self) -> str:
+        """Bearer token of the agent console and its API (env ASSISTANT_AGENT_TOKEN, else generated)."""
+        from assistant.secrets import secret
+
+        value = secret("ASSISTANT_AGENT_TOKEN", self.var_dir)
         assert value is not None
         return value
 

@@ -1,4 +1,5 @@
-"""Starts the action server and the Rasa server as child processes and waits until both answer.
+"""Starts the action server, the Rasa server and the web app as child processes and waits until all
+answer.
 
 Used by `python -m assistant run` (make run) and by the end-to-end tests, so both exercise the
 same start-up path.
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import IO
 
 from assistant.settings import PROJECT_ROOT, Settings
+
+REQUEST_MAX_BYTES = 64 * 1024
 
 
 class StartupError(RuntimeError):
@@ -40,6 +43,12 @@ def service_environment(settings: Settings) -> dict[str, str]:
         "ASSISTANT_WEB_PORT": str(settings.web_port),
         "ASSISTANT_ALLOWED_ORIGINS": ",".join(settings.origins),
         "RASA_JWT_SECRET": settings.rasa_jwt_secret(),
+        # Generated here, once, so the children never race to create the same file.
+        "ASSISTANT_SESSION_SECRET": settings.session_secret(),
+        "ASSISTANT_AGENT_TOKEN": settings.agent_token(),
+        "ASSISTANT_ACTION_TIMEOUT": str(settings.action_timeout),
+        # Sanic reads SANIC_* into its config: request bodies beyond 64 KB are refused with 413.
+        "SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES),
         "ACTION_ENDPOINT_URL": f"{settings.action_url}/webhook",
         "ASSISTANT_TRACKER_DB": str(settings.var_dir / "tracker.db"),
         "RASA_TELEMETRY_ENABLED": "false",
@@ -61,6 +70,8 @@ def model_path(settings: Settings) -> Path:
 class Stack:
     settings: Settings
     log_dir: Path | None = None  # None: children write to this terminal
+    services: tuple[str, ...] = ("actions", "rasa", "web")
+    extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     _logs: list[IO] = field(default_factory=list)
 
@@ -69,11 +80,14 @@ class Stack:
         return {
             "actions": [python, "-m", "assistant", "actions"],
             "rasa": [python, "-m", "assistant", "rasa-server", "--model", str(model_path(self.settings))],
+            "web": [python, "-m", "assistant", "web"],
         }
 
     def start(self, timeout: float = 240.0) -> None:
-        env = service_environment(self.settings)
+        env = {**service_environment(self.settings), **self.extra_env}
         for name, command in self.commands().items():
+            if name not in self.services:
+                continue
             output = None
             if self.log_dir is not None:
                 self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -93,9 +107,10 @@ class Stack:
         checks = {
             "actions": f"{self.settings.action_url}/health",
             "rasa": f"{self.settings.rasa_url}/webhooks/rest/",
+            "web": f"{self.settings.web_url}/health",
         }
         deadline = time.monotonic() + timeout
-        pending = dict(checks)
+        pending = {name: url for name, url in checks.items() if name in self.processes}
         while pending:
             for name, url in list(pending.items()):
                 process = self.processes[name]
@@ -112,6 +127,12 @@ class Stack:
 
     def _log_hint(self, name: str) -> str:
         return f" (see {self.log_dir / (name + '.log')})" if self.log_dir else ""
+
+    def stop_service(self, name: str) -> None:
+        """Stop one server (as a crash or an operator would), leaving the others running."""
+        process = self.processes.pop(name)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
 
     def stop(self) -> None:
         for process in self.processes.values():

@@ -125,3 +125,8 @@ def test_rasa_http_api_needs_a_valid_jwt(stack):
     token = jwt.encode({"user": {"username": "agent", "role": "admin"}}, stack.settings.rasa_jwt_secret(),
                        algorithm="HS256")
     assert status({"Authorization": f"Bearer {token}"}) == 200
+
+
+def test_oversized_request_body_is_refused(post):
+    status, _ = post(None, raw=b'{"sender": "x", "message": "' + b"a" * 100_000 + b'"}')
+    assert status == 413

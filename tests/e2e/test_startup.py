@@ -32,7 +32,8 @@ def say(stack: Stack, sender: str, message: str) -> str:
 
 @pytest.mark.model
 def test_a_restart_does_not_lose_the_conversation(tmp_path: Path):
-    settings = replace(get_settings(), rasa_port=free_port(), action_port=free_port(), var_dir=tmp_path)
+    settings = replace(get_settings(), rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
+                       var_dir=tmp_path)
     with Stack(settings, log_dir=tmp_path / "log") as first:
         assert "10. Mai 2010" in say(first, "restart-1", "Wann wurde DEFUS gegründet?")
     with Stack(settings, log_dir=tmp_path / "log") as second:
