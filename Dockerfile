@@ -1,5 +1,12 @@
-# One image for both services (Rasa server and action server), built from the same lock file
-# as `make`. The model is trained during the build, so a container never downloads anything.
+# One image for every service (Rasa server, action server, web app), built from the same lock
+# files as `make`. The model is trained during the build, so a container never downloads anything.
+
+# Browser assets of the web app, exactly as package-lock.json pins them.
+FROM node:20.18.1-bookworm-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
+
 FROM python:3.10.13-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,9 +25,11 @@ RUN pip install --require-hashes --no-deps -r requirements.lock
 COPY pyproject.toml ./
 COPY assistant/ assistant/
 COPY actions/ actions/
-RUN pip install --no-deps --no-build-isolation .
+# Editable, so the project root (data, credentials, endpoints) is /app.
+RUN pip install --no-deps --no-build-isolation -e .
 
-COPY config.yml domain.yml credentials.yml endpoints.yml ./
+COPY --from=assets /app/node_modules/ node_modules/
+COPY config.yml domain.yml credentials.yml endpoints.yml endpoints-scaled.yml ./
 COPY data/ data/
 RUN python -m assistant prepare \
     && rasa train --config config.yml --domain domain.yml --data data/nlu data/stories \
@@ -31,7 +40,7 @@ RUN useradd --create-home --uid 10001 assistant \
     && chown assistant /app/var
 USER 10001
 
-EXPOSE 5005
-# Default: the Rasa server. The action server runs from the same image (see docker-compose.yml).
-CMD ["rasa", "run", "--model", "models/assistant.tar.gz", "--credentials", "credentials.yml", \
-     "--endpoints", "endpoints.yml", "--port", "5005"]
+EXPOSE 5005 8080
+# Default: the Rasa server. The action server and the web app run from the same image
+# (see docker-compose.yml).
+CMD ["python", "-m", "assistant", "rasa-server", "--model", "models/assistant.tar.gz"]

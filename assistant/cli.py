@@ -73,22 +73,27 @@ def rasa_server(model: str) -> None:
     serve(get_settings(), model)
 
 
-@main.command(help="Start the action server and the Rasa server; stop both with Ctrl-C.")
-def run() -> None:
+@main.command(help="Start the action server, the Rasa server and the web app; stop all with Ctrl-C.")
+@click.option("--scaled", is_flag=True,
+              help="Two Rasa replicas on PostgreSQL and Redis behind HAProxy (see README, Scaling out).")
+def run(scaled: bool) -> None:
+    from assistant.scaled import ScaledStack
     from assistant.stack import Stack, StartupError
 
     settings = get_settings()
-    stack = Stack(settings)
+    stack = ScaledStack(settings) if scaled else Stack(settings)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        click.echo("Starting the action server and the Rasa server (loading the model takes a moment)…")
+        click.echo(f"Starting {', '.join(stack.services)} (loading the model takes a moment)…")
         stack.start()
         url = settings.rasa_url
         click.echo(
             "\nThe assistant is running:\n"
-            f"  REST webhook:  {url}/webhooks/rest/webhook\n"
-            f"  socket.io:     {url}/socket.io\n"
-            f"  action server: {settings.action_url}\n\n"
+            f"  website + chat widget: {settings.web_url}/\n"
+            f"  agent console:         {settings.web_url}/agent  (access key: see the web app's line above)\n"
+            f"  REST webhook:          {url}/webhooks/rest/webhook\n"
+            f"  socket.io:             {url}/socket.io\n"
+            f"  action server:         {settings.action_url}\n\n"
             "Try it:\n"
             f"  curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\\n"
             "       -d '{\"sender\": \"demo\", \"message\": \"Wann wurde DEFUS gegründet?\"}'\n\n"

@@ -62,7 +62,7 @@ def serve(settings: Settings, model: str) -> None:
     from assistant.processor import install
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
-    endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))
+    endpoints = AvailableEndpoints.read_endpoints(str(settings.endpoints_file))
     try:
         check_tracker_store(endpoints.tracker_store)
     except TrackerStoreUnavailable as error:

@@ -41,6 +41,9 @@ class Settings:
         default_factory=lambda: _path("ASSISTANT_KNOWLEDGE_DIR", PROJECT_ROOT / "data" / "knowledge")
     )
     var_dir: Path = field(default_factory=lambda: _path("ASSISTANT_VAR_DIR", PROJECT_ROOT / "var"))
+    # endpoints.yml (embedded SQLite default) or endpoints-scaled.yml (PostgreSQL + Redis).
+    endpoints_file: Path = field(
+        default_factory=lambda: _path("ASSISTANT_ENDPOINTS", PROJECT_ROOT / "endpoints.yml"))
     model_dir: Path = field(default_factory=lambda: _path("ASSISTANT_MODEL_DIR", PROJECT_ROOT / "models"))
     # Longer messages are not sent to NLU: a citizen's question fits easily, and very long
     # texts cost the NLU pipeline seconds and gigabytes (see README, "Limits").
@@ -69,7 +72,8 @@ class Settings:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        # ASSISTANT_RASA_URL: where the web app reaches Rasa when it is another host (containers).
+        return os.environ.get("ASSISTANT_RASA_URL", "").rstrip("/") or f"http://{self.host}:{self.rasa_port}"
 
     @property
     def action_url(self) -> str:

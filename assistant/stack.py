@@ -51,6 +51,7 @@ def service_environment(settings: Settings) -> dict[str, str]:
         "SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES),
         "ACTION_ENDPOINT_URL": f"{settings.action_url}/webhook",
         "ASSISTANT_TRACKER_DB": str(settings.var_dir / "tracker.db"),
+        "ASSISTANT_ENDPOINTS": str(settings.endpoints_file),
         "RASA_TELEMETRY_ENABLED": "false",
         "SANIC_HOST": settings.host,
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -83,11 +84,23 @@ class Stack:
             "web": [python, "-m", "assistant", "web"],
         }
 
+    def health_urls(self) -> dict[str, str]:
+        return {
+            "actions": f"{self.settings.action_url}/health",
+            "rasa": f"{self.settings.rasa_url}/webhooks/rest/",
+            "web": f"{self.settings.web_url}/health",
+        }
+
+    def service_env(self, name: str) -> dict[str, str]:
+        """Environment of one service beyond the shared one (e.g. a replica's own port)."""
+        return {}
+
     def start(self, timeout: float = 240.0) -> None:
-        env = {**service_environment(self.settings), **self.extra_env}
+        shared = {**service_environment(self.settings), **self.extra_env}
         for name, command in self.commands().items():
             if name not in self.services:
                 continue
+            env = {**shared, **self.service_env(name)}
             output = None
             if self.log_dir is not None:
                 self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -104,11 +117,7 @@ class Stack:
             raise
 
     def wait_ready(self, timeout: float) -> None:
-        checks = {
-            "actions": f"{self.settings.action_url}/health",
-            "rasa": f"{self.settings.rasa_url}/webhooks/rest/",
-            "web": f"{self.settings.web_url}/health",
-        }
+        checks = self.health_urls()
         deadline = time.monotonic() + timeout
         pending = {name: url for name, url in checks.items() if name in self.processes}
         while pending:
@@ -128,10 +137,10 @@ class Stack:
     def _log_hint(self, name: str) -> str:
         return f" (see {self.log_dir / (name + '.log')})" if self.log_dir else ""
 
-    def stop_service(self, name: str) -> None:
-        """Stop one server (as a crash or an operator would), leaving the others running."""
+    def stop_service(self, name: str, sig: int = signal.SIGTERM) -> None:
+        """Stop one server (as a crash, with SIGKILL, or an operator would), leaving the others running."""
         process = self.processes.pop(name)
-        os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, sig)
         process.wait(timeout=15)
 
     def stop(self) -> None:

@@ -16,20 +16,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from assistant.editing.findings import Finding, error
 from assistant.editing.project import Project
+from assistant.knowledge.model import Location as Place  # file relative to the project
 
 # Rasa's entity annotation: [text](entity), [text](entity:value) or [text]{"entity": …, "value": …}
 ENTITY_ANNOTATION = re.compile(
     r"\[(?P<text>[^\]]+?)\](?:\((?P<entity>[^:)]+?)(?::(?P<value>[^)]+))?\)|\{(?P<dict>[^}]+?)\})"
 )
-
-
-@dataclass(frozen=True)
-class Place:
-    file: str  # relative to the project
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
 
 
 @dataclass(frozen=True)
