@@ -33,7 +33,13 @@ POLL_SECONDS = 0.05
 
 
 class AtomicRedisLockStore(RedisLockStore):
-    def __init__(self, *args, lock_lifetime: float | None = None, **kwargs) -> None:
+    def __init__(self, *args, lock_lifetime: float | None = None, endpoint_config=None, **kwargs) -> None:
+        # Rasa builds a lock store named by module path from its whole endpoint config; the
+        # built-in one gets `host` plus the other keys, which we mirror.
+        if endpoint_config is not None:
+            kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
+            kwargs.pop("type", None)
+            lock_lifetime = lock_lifetime or kwargs.pop("lock_lifetime", None)
         super().__init__(*args, **kwargs)
         self.lock_lifetime = float(lock_lifetime or os.environ.get("ASSISTANT_LOCK_LIFETIME")
                                    or DEFAULT_LIFETIME_SECONDS)
