@@ -51,7 +51,7 @@ def test_unanswered_questions_are_grouped_counted_and_dated(conversations: dict)
     assert result.exit_code == 0, result.stderr
     today = datetime.now().strftime("%d.%m.%Y")
     assert result.lines[0] == (f"Unbeantwortete Fragen {today}: 6 von 7 Fragen, in 2 Gruppen ähnlicher "
-                               "Formulierungen („unsicher erkannt“ heißt: Konfidenz unter 0,45).")
+                               "Formulierungen („unsicher erkannt“ heißt: Konfidenz unter 0,60).")
     rows = result.lines[result.lines.index("") + 3:]
     assert rows[0].split()[0] == "4"
     assert f"{GARBAGE_LOT} (+2 ähnliche)" in rows[0] and "nicht zuständig" in rows[0] and today in rows[0]
