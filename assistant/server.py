@@ -14,6 +14,9 @@ import sys
 from assistant.settings import PROJECT_ROOT, Settings
 
 JWT_METHOD = "HS256"
+# Citizens' requests are small; larger bodies are refused with 413 before anything parses them.
+# Only for this public server: the action server receives whole trackers, which grow past this.
+REQUEST_MAX_BYTES = 64 * 1024
 logger = logging.getLogger(__name__)
 
 
@@ -55,6 +58,8 @@ def check_tracker_store(endpoint) -> None:
 def serve(settings: Settings, model: str) -> None:
     # Telemetry (and its Sentry error reporting) is off unless someone explicitly turns it on.
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    # Sanic reads SANIC_* into the config of the app serve_application creates.
+    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(REQUEST_MAX_BYTES))
     from rasa.core.run import serve_application
     from rasa.core.utils import AvailableEndpoints
 

@@ -20,8 +20,6 @@ from typing import IO
 
 from assistant.settings import PROJECT_ROOT, Settings
 
-REQUEST_MAX_BYTES = 64 * 1024
-
 
 class StartupError(RuntimeError):
     pass
@@ -47,8 +45,6 @@ def service_environment(settings: Settings) -> dict[str, str]:
         "ASSISTANT_SESSION_SECRET": settings.session_secret(),
         "ASSISTANT_AGENT_TOKEN": settings.agent_token(),
         "ASSISTANT_ACTION_TIMEOUT": str(settings.action_timeout),
-        # Sanic reads SANIC_* into its config: request bodies beyond 64 KB are refused with 413.
-        "SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES),
         "ACTION_ENDPOINT_URL": f"{settings.action_url}/webhook",
         "ASSISTANT_TRACKER_DB": str(settings.var_dir / "tracker.db"),
         "ASSISTANT_ENDPOINTS": str(settings.endpoints_file),
