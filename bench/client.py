@@ -1,0 +1,75 @@
+"""A small aiohttp client for the assistant's REST webhook and Rasa's /model/parse, timing each call.
+
+A reply counts as an error when the request fails, the status is not 200, the body is not what
+the endpoint returns, or the assistant apologised for a technical error (it does so with status
+200 when something inside Rasa or an action failed).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+REQUEST_TIMEOUT_S = 60.0
+# Both of the assistant's apologies for an internal failure contain this: the REST channel's
+# (exception inside Rasa) and the message processor's (failed or timed-out action).
+TECHNICAL_ERROR = "technischer Fehler"
+
+
+@dataclass(frozen=True)
+class Exchange:
+    latency_s: float
+    ok: bool
+    text: str = ""
+    error: str | None = None
+
+
+def session(connections: int) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=connections, limit_per_host=connections)
+    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S))
+
+
+def reply_text(replies: list[dict[str, Any]]) -> str:
+    parts = []
+    for reply in replies:
+        parts.append(reply.get("text", ""))
+        parts.extend(button.get("title", "") for button in reply.get("buttons") or [])
+    return "\n".join(part for part in parts if part)
+
+
+async def send_message(http: aiohttp.ClientSession, base_url: str, sender: str, message: str) -> Exchange:
+    """One message through the REST webhook, as the website sends it."""
+    started = time.perf_counter()
+    try:
+        async with http.post(f"{base_url}/webhooks/rest/webhook",
+                             json={"sender": sender, "message": message}) as response:
+            body = await response.json(content_type=None)
+            status = response.status
+    except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+        return Exchange(time.perf_counter() - started, False, error=f"{type(error).__name__}: {error}")
+    latency = time.perf_counter() - started
+    if status != 200 or not isinstance(body, list) or not body:
+        return Exchange(latency, False, error=f"HTTP {status}: {str(body)[:200]}")
+    text = reply_text(body)
+    if TECHNICAL_ERROR in text:
+        return Exchange(latency, False, text, error="technical problem reply")
+    return Exchange(latency, True, text)
+
+
+async def parse(http: aiohttp.ClientSession, base_url: str, message: str, token: str) -> Exchange:
+    """NLU only: Rasa's /model/parse of the same model, the floor a message cannot beat."""
+    started = time.perf_counter()
+    try:
+        async with http.post(f"{base_url}/model/parse", json={"text": message},
+                             params={"token": token}) as response:
+            body = await response.json(content_type=None)
+            status = response.status
+    except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+        return Exchange(time.perf_counter() - started, False, error=f"{type(error).__name__}: {error}")
+    latency = time.perf_counter() - started
+    if status != 200 or not isinstance(body, dict) or "intent" not in body:
+        return Exchange(latency, False, error=f"HTTP {status}: {str(body)[:200]}")
+    return Exchange(latency, True, (body.get("intent") or {}).get("name") or "")
