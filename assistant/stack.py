@@ -122,7 +122,7 @@ class Stack:
                 if process.poll() is not None:
                     raise StartupError(f"The {name} server exited with code {process.returncode}"
                                        + self._log_hint(name))
-                if _answers(url):
+                if answers(url):
                     del pending[name]
             if pending and time.monotonic() > deadline:
                 raise StartupError(f"Not ready after {timeout:.0f}s: {', '.join(pending)}"
@@ -162,7 +162,8 @@ class Stack:
         self.stop()
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
+    """Whether a GET of `url` answers 200 within two seconds."""
     try:
         with urllib.request.urlopen(url, timeout=2) as reply:  # noqa: S310 - loopback URL
             return reply.status == 200

@@ -8,26 +8,16 @@ import secrets
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from assistant.settings import PROJECT_ROOT, Settings, get_settings
-from assistant.stack import Stack, model_path
+from assistant.stack import Stack, answers, model_path
 from bench.procs import LOOPBACK, bench_environment, free_port, peak_rss_mb, python_module
 
 START_TIMEOUT_S = 300.0
 MESSAGE_PATH = ("actions", "rasa")
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as reply:  # noqa: S310 - loopback URL
-            return reply.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
 
 
 def _watch(urls: dict[str, str], started: float, done: threading.Event) -> dict[str, float]:
@@ -35,7 +25,7 @@ def _watch(urls: dict[str, str], started: float, done: threading.Event) -> dict[
     ready: dict[str, float] = {}
     while len(ready) < len(urls) and not done.is_set():
         for name, url in urls.items():
-            if name not in ready and _answers(url):
+            if name not in ready and answers(url):
                 ready[name] = round(time.monotonic() - started, 2)
         time.sleep(0.1)
     return ready
@@ -153,7 +143,7 @@ def start_parse_server(work: Path, log_dir: Path) -> ParseServer:
                                stderr=subprocess.STDOUT)
     url = f"http://{LOOPBACK}:{port}"
     server = ParseServer(process, url, token, 0.0, log)
-    while not _answers(f"{url}/status?token={token}"):
+    while not answers(f"{url}/status?token={token}"):
         if process.poll() is not None or time.monotonic() - started > START_TIMEOUT_S:
             server.stop()
             raise RuntimeError(f"The NLU parse server did not start (see {log_dir / 'parse-server.log'})")
