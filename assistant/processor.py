@@ -1,19 +1,28 @@
-"""Rasa message-processor hook: no citizen message ever ends in silence.
+"""Rasa message-processor hook: no citizen message ever ends in silence, and none gets slower
+as the conversation grows.
 
 Stock Rasa 3.6 logs a failed custom action ("Bot will continue, but the actions events are lost")
 and answers nothing; a hanging action server holds the conversation for the hard-coded 300 s.
 Every action of every channel runs through MessageProcessor._run_action, so this is the one
 place to bound its time and to turn a failure into a German apology with the human route.
+
+Rasa also loads, featurises and posts the whole current session with every message, so a
+message's cost grows with the session (5x at turn 200, docs/benchmarks.md). Our dialogue keeps
+its context in slots, which Rasa carries into a new session, so a long conversation simply
+continues in a new session after `session_max_turns` citizen messages; the store keeps all of it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import Any
 
+from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.events import BotUttered
+from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
 
@@ -54,19 +63,67 @@ class _BoundedAction:
         return [BotUttered(self._apology)]
 
 
+def turns_in_session(tracker: DialogueStateTracker) -> int:
+    """Citizen messages since the current session started."""
+    turns = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, SessionStarted):
+            break
+        if isinstance(event, UserUttered):
+            turns += 1
+    return turns
+
+
 class ResilientMessageProcessor(MessageProcessor):
     action_timeout: float = 8.0
     apology: str = apology_text("das Callcenter der Stadt")
+    session_max_turns: int = 20
 
     async def _run_action(self, action, tracker, output_channel, nlg, prediction) -> bool:  # type: ignore[override]
         bounded = _BoundedAction(action, self.action_timeout, self.apology)
         return await super()._run_action(bounded, tracker, output_channel, nlg, prediction)
 
+    def _has_session_expired(self, tracker: DialogueStateTracker) -> bool:
+        if super()._has_session_expired(tracker):
+            return True
+        if not self.domain.session_config.are_sessions_enabled() or self.session_max_turns <= 0:
+            return False
+        return turns_in_session(tracker) >= self.session_max_turns
 
-def install(action_timeout: float, contact_route: str) -> None:
+
+@functools.lru_cache(maxsize=1)
+def _action_response_validator() -> Any:
+    from jsonschema.validators import validator_for
+
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+    """RemoteAction._validate_action_result with the validator built once.
+
+    Rasa calls `jsonschema.validate`, which checks the (constant) schema against its meta-schema
+    before every validation: 18 ms of CPU per custom action, against 0.7 ms for the validation
+    itself (docs/benchmarks.md). Same checks, same error as Rasa's.
+    """
+    from jsonschema import exceptions
+
+    error = exceptions.best_match(_action_response_validator().iter_errors(result))
+    if error is not None:
+        error.message += (". Failed to validate Action server response from API, make sure your "
+                          "response from the Action endpoint is valid.")
+        raise error
+    return True
+
+
+def install(action_timeout: float, contact_route: str, session_max_turns: int = 20) -> None:
     """Make every Rasa agent created from now on use the resilient processor."""
     import rasa.core.agent
 
     ResilientMessageProcessor.action_timeout = action_timeout
     ResilientMessageProcessor.apology = apology_text(contact_route)
+    ResilientMessageProcessor.session_max_turns = session_max_turns
     rasa.core.agent.MessageProcessor = ResilientMessageProcessor
+    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]

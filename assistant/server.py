@@ -62,11 +62,19 @@ def serve(settings: Settings, model: str) -> None:
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(REQUEST_MAX_BYTES))
     from rasa.core.run import serve_application
     from rasa.core.utils import AvailableEndpoints
+    from rasa.utils.log_utils import configure_structlog
 
     from assistant.knowledge import load_knowledge_base
     from assistant.processor import install
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
+    level = logging.getLevelName(settings.log_level)
+    if not isinstance(level, int):
+        raise SystemExit(f"ASSISTANT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {settings.log_level!r}")
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
+    logging.getLogger("rasa").setLevel(level)
+    # `rasa run` configures structlog; without it, Rasa's structured events (every event and the
+    # tracker's states, each turn) print at debug level whatever the level above says.
+    configure_structlog(level)
     endpoints = AvailableEndpoints.read_endpoints(str(settings.endpoints_file))
     try:
         check_tracker_store(endpoints.tracker_store)
@@ -74,7 +82,8 @@ def serve(settings: Settings, model: str) -> None:
         print(f"Tracker store unreachable ({error}). Not starting: conversations would be lost.",
               file=sys.stderr)
         raise SystemExit(2) from error
-    install(settings.action_timeout, load_knowledge_base(settings.knowledge_dir).contact.route)
+    install(settings.action_timeout, load_knowledge_base(settings.knowledge_dir).contact.route,
+            settings.session_max_turns)
     serve_application(
         model_path=model,
         credentials=str(PROJECT_ROOT / "credentials.yml"),

@@ -52,6 +52,12 @@ class Settings:
     retention_days: int = field(default_factory=lambda: _int("ASSISTANT_RETENTION_DAYS", 30))
     # Seconds an action may take before the citizen gets an apology (Rasa's own default is 300).
     action_timeout: int = field(default_factory=lambda: _int("ASSISTANT_ACTION_TIMEOUT", 8))
+    # Citizen messages after which a conversation continues in a new Rasa session (slots carried
+    # over, history kept in the store). Rasa loads, featurises and sends the whole current session
+    # with every message, so its cost grows with the session; this bounds it (docs/benchmarks.md).
+    session_max_turns: int = field(default_factory=lambda: _int("ASSISTANT_SESSION_MAX_TURNS", 20))
+    # Log level of the Rasa server (Python level name); DEBUG prints every event of every turn.
+    log_level: str = field(default_factory=lambda: os.environ.get("ASSISTANT_LOG_LEVEL", "INFO").upper())
     web_port: int = field(default_factory=lambda: _int("ASSISTANT_WEB_PORT", 8080))
     # Browser origins allowed to use the REST and socket.io channels (CORS). Default: the web app
     # itself. A city sets its real site here, e.g. "https://www.bochum.de".
