@@ -106,6 +106,11 @@ class NameIndex:
                     position += size
                     break
             else:
+                # German compounds put the name first: "Efus-Netzwerk", "DEFUS-Mitglieder".
+                head, hyphen, _ = tokens[position].partition("-")
+                value = self._match([head]) if hyphen else None
+                if value is not None:
+                    yield value
                 position += 1
 
     def _match(self, tokens: list[str]) -> str | None:

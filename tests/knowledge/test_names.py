@@ -14,6 +14,9 @@ from assistant.knowledge import KnowledgeBase
     ("Was unterscheidet Efus und DEFUS?", ["efus", "defus"]),
     ("und das andere Forum?", ["other"]),
     ("Wie viele Mitglieder hat es?", []),
+    ("Wie groß ist das Efus-Netzwerk?", ["efus"]),
+    ("Welche DEFUS-Mitgliedsstädte gibt es?", ["defus"]),
+    ("Sicherheits-Netzwerke in Europa", []),
 ])
 def test_networks_are_found_in_german_text(kb: KnowledgeBase, text: str, expected: list[str]) -> None:
     assert kb.find_networks(text) == expected
@@ -27,6 +30,11 @@ def test_networks_are_found_in_german_text(kb: KnowledgeBase, text: str, expecte
 ])
 def test_city_names_are_matched_in_any_spelling(kb: KnowledgeBase, written: str, canonical: str) -> None:
     assert kb.resolve_city(written) == canonical
+
+
+def test_a_city_name_is_found_at_the_head_of_a_compound(kb: KnowledgeBase) -> None:
+    assert kb.find_cities("Ist Castrop-Rauxel dabei?") == ["Castrop-Rauxel"]
+    assert kb.find_cities("Macht die Köln-Initiative mit?") == ["Köln"]
 
 
 def test_unknown_words_are_not_cities(kb: KnowledgeBase) -> None:
