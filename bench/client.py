@@ -64,7 +64,7 @@ async def parse(http: aiohttp.ClientSession, base_url: str, message: str, token:
     started = time.perf_counter()
     try:
         async with http.post(f"{base_url}/model/parse", json={"text": message},
-                             params={"token": token}) as response:
+                             headers={"Authorization": f"Bearer {token}"}) as response:
             body = await response.json(content_type=None)
             status = response.status
     except (aiohttp.ClientError, TimeoutError, ValueError) as error:

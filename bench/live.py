@@ -1,7 +1,7 @@
 """Parts 2 and 3 against running servers: answers end to end, then speed.
 
 Starts the stack as `make run` does (same model, credentials and endpoints, SQLite tracker store
-in its own var dir, free loopback ports), a `rasa run --enable-api` with the same model for the
+in its own var dir, free loopback ports), Rasa's bare HTTP API with the same model for the
 NLU floor, for the lookup-cost test a second stack whose action server reads a 100× knowledge
 base, and finally a stack for diagnosis (bench/profile_server.py).
 """
@@ -60,7 +60,7 @@ def _main_stack_measurements(main: RunningStack, work: Path, logs: Path, plan: L
     log.info("answers end to end")
     results["answers"] = asyncio.run(answers.run(main.url))
     log.info("starting the NLU floor server")
-    floor = start_parse_server(work, logs)
+    floor = start_parse_server(logs)
     results["cold_start"]["nlu_parse_server_ready_s"] = floor.cold_start_s
     try:
         stack_endpoint = Endpoint(main.url, "message")

@@ -269,7 +269,7 @@ def block_resources(results: dict[str, Any]) -> str:
         ("Cold start: start until the first real answer",
          f"{fmt(_get(cold, 'stack', 'until_first_answer_s'))} s "
          f"(first answer itself {fmt(_get(cold, 'stack', 'first_answer_s'))} s)"),
-        ("Cold start: NLU parse server (`rasa run --enable-api`)", f"{fmt(cold.get('nlu_parse_server_ready_s'))} s"),
+        ("Cold start: NLU parse server (Rasa HTTP API only)", f"{fmt(cold.get('nlu_parse_server_ready_s'))} s"),
         ("Peak RSS: Rasa server (after all load)", f"{fmt(_get(rss, 'stack', 'rasa'))} MiB"),
         ("Peak RSS: action server", f"{fmt(_get(rss, 'stack', 'actions'))} MiB"),
         ("Peak RSS: action server with the 100× knowledge base",

@@ -1,6 +1,6 @@
 """The servers under test: the assistant's stack as `make run` starts it (assistant.stack.Stack)
-on free loopback ports with its own var dir, and a separate `rasa run --enable-api` with the
-same model for the NLU floor. Measures cold start and reads peak memory before stopping."""
+on free loopback ports with its own var dir, and a separate Rasa HTTP API (bench/parse_server.py)
+with the same model for the NLU floor. Measures cold start and reads peak memory before stopping."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ import secrets
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from assistant.settings import PROJECT_ROOT, Settings, get_settings
 from assistant.stack import Stack, answers, model_path
+from bench.parse_server import SECRET_VARIABLE
 from bench.procs import LOOPBACK, bench_environment, free_port, peak_rss_mb, python_module
 
 START_TIMEOUT_S = 300.0
@@ -106,7 +109,7 @@ def start_stack(settings: Settings, log_dir: Path, stack_class: type[Stack] = St
 
 @dataclass
 class ParseServer:
-    """`rasa run --enable-api` with the stack's model, only for measuring /model/parse."""
+    """Rasa's HTTP API with the stack's model (bench/parse_server.py), only for /model/parse."""
 
     process: subprocess.Popen
     url: str
@@ -126,24 +129,31 @@ class ParseServer:
         return memory
 
 
-def start_parse_server(work: Path, log_dir: Path) -> ParseServer:
+def _model_loaded(url: str, token: str) -> bool:
+    request = urllib.request.Request(f"{url}/status",  # noqa: S310 - loopback URL
+                                     headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=2) as reply:  # noqa: S310 - loopback URL
+            return reply.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def start_parse_server(log_dir: Path) -> ParseServer:
+    import jwt
+
     port = free_port()
-    token = secrets.token_hex(16)
-    # No channels and no endpoints: an in-memory tracker store, nothing but the HTTP API.
-    (work / "floor-endpoints.yml").write_text("{}\n", encoding="utf-8")
-    (work / "floor-credentials.yml").write_text("{}\n", encoding="utf-8")
-    command = python_module(
-        "rasa", "run", "--enable-api", "--auth-token", token, "--model", str(model_path(get_settings())),
-        "--endpoints", str(work / "floor-endpoints.yml"), "--credentials", str(work / "floor-credentials.yml"),
-        "--interface", LOOPBACK, "--port", str(port))
+    secret = secrets.token_hex(32)
+    token = jwt.encode({"user": {"username": "bench", "role": "admin"}}, secret, algorithm="HS256")
+    command = python_module("bench.parse_server", str(model_path(get_settings())), str(port))
     log_dir.mkdir(parents=True, exist_ok=True)
     log = open(log_dir / "parse-server.log", "wb")  # noqa: SIM115 - closed in stop()
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=bench_environment(), stdout=log,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=bench_environment(**{SECRET_VARIABLE: secret}),
+                               stdout=log, stderr=subprocess.STDOUT)
     url = f"http://{LOOPBACK}:{port}"
     server = ParseServer(process, url, token, 0.0, log)
-    while not answers(f"{url}/status?token={token}"):
+    while not _model_loaded(url, token):
         if process.poll() is not None or time.monotonic() - started > START_TIMEOUT_S:
             server.stop()
             raise RuntimeError(f"The NLU parse server did not start (see {log_dir / 'parse-server.log'})")
