@@ -11,7 +11,9 @@ from pathlib import Path
 
 import yaml
 
-DEFAULT_FALLBACK_THRESHOLD = 0.45
+# Rasa's own default threshold of the FallbackClassifier (what Rasa applies when config.yml names
+# the component without a threshold); tests/cli/test_unanswered.py checks it against Rasa's.
+RASA_FALLBACK_THRESHOLD = 0.3
 
 
 @dataclass(frozen=True)
@@ -77,11 +79,11 @@ class Project:
         try:
             config = yaml.safe_load(self.config.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
-            return DEFAULT_FALLBACK_THRESHOLD
+            return RASA_FALLBACK_THRESHOLD
         for component in config.get("pipeline") or []:
             if isinstance(component, dict) and component.get("name") == "FallbackClassifier":
-                return float(component.get("threshold", DEFAULT_FALLBACK_THRESHOLD))
-        return DEFAULT_FALLBACK_THRESHOLD
+                return float(component.get("threshold", RASA_FALLBACK_THRESHOLD))
+        return RASA_FALLBACK_THRESHOLD
 
 
 def _yaml_files(directory: Path) -> list[Path]:

@@ -12,6 +12,7 @@ import pytest
 
 from assistant.editing import unanswered
 from assistant.editing.tracker_store import Event
+from assistant.settings import PROJECT_ROOT
 from assistant.stack import Stack
 from tests.cli.conftest import run_cli
 from tests.cli.guide import assert_shows
@@ -129,3 +130,14 @@ def test_the_export_is_safe_to_open_in_a_spreadsheet_and_a_terminal(tmp_path: Pa
     assert "'=HYPERLINK(\"http://example.org\",\"Klick\")" in questions  # shown as text, never run
     assert not any(question.startswith("=") for question in questions)
     assert "\x1b" not in "\n".join(unanswered.table(result)) + target.read_text(encoding="utf-8-sig")
+
+
+def test_the_threshold_is_the_one_rasa_applies(tmp_path):
+    from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+
+    from assistant.editing.project import RASA_FALLBACK_THRESHOLD, Project
+
+    assert FallbackClassifier.get_default_config()["threshold"] == RASA_FALLBACK_THRESHOLD
+    assert Project(PROJECT_ROOT).fallback_threshold() == 0.6  # config.yml
+    (tmp_path / "config.yml").write_text("pipeline:\n  - name: FallbackClassifier\n", encoding="utf-8")
+    assert Project(tmp_path).fallback_threshold() == RASA_FALLBACK_THRESHOLD
