@@ -2,12 +2,21 @@
 
 E-mail addresses, phone numbers and IBANs are replaced before a message reaches NLU or the
 tracker store. None of them is needed to answer a question about the city networks.
+
+Deleting conversations is plain SQL on Rasa's `events` table, for an SQLAlchemy connection or
+session, so the editors' `assistant purge`, the Rasa server's hourly purge and a citizen's own
+"Gespräch löschen" (assistant/deletion.py) share one implementation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # IBAN: two letters, two check digits, 11-30 alphanumerics, optionally grouped by spaces.
@@ -49,20 +58,51 @@ def parse_age(text: str) -> dt.timedelta:
     return dt.timedelta(days=days)
 
 
-def purge_conversations(db_url: str, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
-    """Delete every conversation whose latest event is older than `older_than`; return how many."""
+def delete_conversations(db: Connection | Session, sender_ids: Iterable[str]) -> int:
+    """Delete every stored event of these conversations from Rasa's SQL tracker store (table
+    `events`, SQLite or PostgreSQL); return how many events went.
+
+    The one deletion both paths use: `assistant purge` and the hourly purge of old
+    conversations, and a citizen's "Gespräch löschen" in the widget. The caller commits.
+    """
+    import sqlalchemy as sa
+
+    ids = list(dict.fromkeys(sender_ids))
+    statement = sa.text("DELETE FROM events WHERE sender_id IN :ids").bindparams(
+        sa.bindparam("ids", expanding=True))
+    deleted = 0
+    # In batches: databases limit the number of bound parameters in one statement.
+    for start in range(0, len(ids), 500):
+        deleted += db.execute(statement, {"ids": ids[start:start + 500]}).rowcount
+    return deleted
+
+
+def stale_conversations(db: Connection | Session, older_than: dt.timedelta,
+                        now: dt.datetime | None = None) -> list[str]:
+    """The conversations whose latest event is older than `older_than`."""
     import sqlalchemy as sa
 
     cutoff = ((now or dt.datetime.now(dt.timezone.utc)) - older_than).timestamp()
+    return [row[0] for row in db.execute(sa.text(
+        "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
+        {"cutoff": cutoff})]
+
+
+def purge(db: Connection | Session, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Delete every conversation whose latest event is older than `older_than`; return how many.
+    The caller commits."""
+    stale = stale_conversations(db, older_than, now)
+    delete_conversations(db, stale)
+    return len(stale)
+
+
+def purge_conversations(db_url: str, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """`purge` on the tracker store at `db_url` (an SQLAlchemy URL), in one transaction."""
+    import sqlalchemy as sa
+
     engine = sa.create_engine(db_url)
     try:
         with engine.begin() as connection:
-            stale = [row[0] for row in connection.execute(sa.text(
-                "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
-                {"cutoff": cutoff})]
-            for start in range(0, len(stale), 500):
-                connection.execute(sa.text("DELETE FROM events WHERE sender_id IN :ids").bindparams(
-                    sa.bindparam("ids", expanding=True)), {"ids": stale[start:start + 500]})
+            return purge(connection, older_than, now)
     finally:
         engine.dispose()
-    return len(stale)

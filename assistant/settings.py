@@ -48,7 +48,8 @@ class Settings:
     # Longer messages are not sent to NLU: a citizen's question fits easily, and very long
     # texts cost the NLU pipeline seconds and gigabytes (see README, "Limits").
     max_message_chars: int = field(default_factory=lambda: _int("ASSISTANT_MAX_MESSAGE_CHARS", 1000))
-    # Days a conversation is kept; `assistant purge` (make purge) deletes older ones.
+    # Days a conversation is kept after its latest event: the Rasa server deletes older ones every
+    # hour (assistant/deletion.py), `assistant purge` on demand, and the widget tells citizens.
     retention_days: int = field(default_factory=lambda: _int("ASSISTANT_RETENTION_DAYS", 30))
     # Seconds an action may take before the citizen gets an apology (Rasa's own default is 300).
     action_timeout: int = field(default_factory=lambda: _int("ASSISTANT_ACTION_TIMEOUT", 8))
@@ -75,6 +76,11 @@ class Settings:
     tracker_store_url: str = field(
         default_factory=lambda: os.environ.get("ASSISTANT_TRACKER_STORE_URL", ""), repr=False
     )
+
+    def __post_init__(self) -> None:
+        # Zero would delete conversations while citizens are still in them.
+        if self.retention_days < 1:
+            raise SystemExit(f"ASSISTANT_RETENTION_DAYS must be at least 1, got {self.retention_days}")
 
     @property
     def rasa_url(self) -> str:

@@ -38,6 +38,8 @@ def service_environment(settings: Settings) -> dict[str, str]:
         "ASSISTANT_VAR_DIR": str(settings.var_dir),
         "ASSISTANT_MODEL_DIR": str(settings.model_dir),
         "ASSISTANT_MAX_MESSAGE_CHARS": str(settings.max_message_chars),
+        # The Rasa server deletes after it, the widget (web app) tells citizens: the same number.
+        "ASSISTANT_RETENTION_DAYS": str(settings.retention_days),
         "ASSISTANT_WEB_PORT": str(settings.web_port),
         "ASSISTANT_ALLOWED_ORIGINS": ",".join(settings.origins),
         "RASA_JWT_SECRET": settings.rasa_jwt_secret(),

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from assistant.privacy import parse_age, redact
+from assistant.privacy import delete_conversations, parse_age, purge_conversations, redact
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -32,3 +32,76 @@ def test_ages_are_read_as_days_weeks_months_years():
     assert parse_age(" 6m ") == dt.timedelta(days=180)
     with pytest.raises(ValueError):
         parse_age("dreißig Tage")
+
+
+# -- deleting conversations: one function for `assistant purge`, the hourly purge and the widget --
+
+
+def rasa_store(path):
+    """Rasa's own SQL tracker store on a fresh SQLite file: the real table and event format."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+
+    return SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(path))
+
+
+async def store_conversation(store, sender_id, *turns):
+    """Save a conversation: each turn a question, or (question, timestamp), and its answer."""
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker(sender_id, slots=[])
+    for turn in turns:
+        text, at = turn if isinstance(turn, tuple) else (turn, None)
+        tracker.update(UserUttered(text, timestamp=at))
+        tracker.update(BotUttered(f"Antwort auf {text}", timestamp=at))
+    await store.save(tracker)
+
+
+def stored_senders(store):
+    import sqlalchemy as sa
+
+    with store.engine.connect() as connection:
+        return {row[0]: row[1] for row in connection.execute(
+            sa.text("SELECT sender_id, COUNT(*) FROM events GROUP BY sender_id"))}
+
+
+@pytest.mark.asyncio
+async def test_deleting_a_conversation_removes_all_its_events_and_nothing_else(tmp_path):
+    store = rasa_store(tmp_path / "tracker.db")
+    await store_conversation(store, "citizen-a", "Was ist Efus?", "Und DEFUS?")
+    await store_conversation(store, "citizen-b", "Wann wurde DEFUS gegründet?")
+
+    with store.session_scope() as session:
+        deleted = delete_conversations(session, ["citizen-a"])
+        session.commit()
+
+    assert deleted == 4
+    assert stored_senders(store) == {"citizen-b": 2}
+    assert await store.retrieve("citizen-a") is None
+    assert [event.text for event in (await store.retrieve("citizen-b")).events][:1] == ["Wann wurde DEFUS gegründet?"]
+
+
+@pytest.mark.asyncio
+async def test_deleting_an_unknown_or_no_conversation_deletes_nothing(tmp_path):
+    store = rasa_store(tmp_path / "tracker.db")
+    await store_conversation(store, "citizen-a", "Was ist Efus?")
+    with store.session_scope() as session:
+        assert delete_conversations(session, ["niemand", "citizen-a'; DROP TABLE events; --"]) == 0
+        assert delete_conversations(session, []) == 0
+        session.commit()
+    assert stored_senders(store) == {"citizen-a": 2}
+
+
+@pytest.mark.asyncio
+async def test_purge_deletes_conversations_whose_latest_event_is_older_than_the_period(tmp_path):
+    now = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.timezone.utc)
+    days_ago = lambda days: (now - dt.timedelta(days=days)).timestamp()  # noqa: E731
+    store = rasa_store(tmp_path / "tracker.db")
+    await store_conversation(store, "old", ("Was ist Efus?", days_ago(31)))
+    await store_conversation(store, "old-but-active", ("Was ist Efus?", days_ago(40)), ("Und DEFUS?", days_ago(2)))
+    await store_conversation(store, "recent", ("Was ist DEFUS?", days_ago(29)))
+
+    # The same function and SQL through the CLI's own engine (`assistant purge`).
+    assert purge_conversations(f"sqlite:///{tmp_path / 'tracker.db'}", dt.timedelta(days=30), now=now) == 1
+    assert set(stored_senders(store)) == {"old-but-active", "recent"}
