@@ -13,8 +13,9 @@ Stock SocketIOInput in Rasa 3.6 has three problems this channel fixes, keeping t
   could open a socket. Here only the configured origins (settings.origins) may connect.
 
 It also applies the REST channel's input checks, sends a reply as one message (so a citizen
-rates the whole answer, not each paragraph) and stores the citizen's thumbs up/down with the
-conversation.
+rates the whole answer, not each paragraph), stores the citizen's thumbs up/down with the
+conversation, deletes a conversation when its citizen asks (event `delete_conversation`), and
+runs the automatic deletion of conversations past the retention period (assistant/deletion.py).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant import deletion
 from assistant.channels.rest import TECHNICAL_PROBLEM
 from assistant.input_guard import NOT_A_TEXT, check_text
 from assistant.settings import get_settings
@@ -46,6 +48,7 @@ logger = logging.getLogger(__name__)
 MAX_BUTTON_TITLE_CHARS = 200
 WIDGET_ACTIONS = ("opened",)
 FEEDBACK_EVENT = "feedback"
+DELETE_EVENT = "delete_conversation"
 FEEDBACK_RATINGS = {"up": "positive", "down": "negative"}
 MAX_RATED_TEXT_CHARS = 10_000
 
@@ -88,7 +91,8 @@ class _AsyncServer(socketio.AsyncServer):
 
 
 class _AppCapturingBlueprint(SocketBlueprint):
-    """Remembers the Sanic app, whose agent stores the citizens' feedback."""
+    """Remembers the Sanic app, whose agent stores the citizens' feedback and deletes their
+    conversations."""
 
     def __init__(self, channel: GuardedSocketIOInput, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -224,6 +228,30 @@ class GuardedSocketIOInput(SocketIOInput):
             stored = await self.store_feedback(session_id, text, rating)
             await sio.emit("feedback_confirm", {"text": text, "stored": stored}, room=sid, namespace=namespace)
 
+        @sio.on(DELETE_EVENT, namespace=namespace)
+        async def delete_conversation(sid: str, data: Any = None) -> dict[str, Any]:
+            """Deletes the socket's own conversation and binds the socket to a fresh session;
+            the reply is the socket.io acknowledgement the widget waits for.
+
+            Only the session this socket was bound to counts, which it got by presenting the
+            signed id or being issued one: an id in `data` is ignored, so no socket can delete
+            another citizen's conversation."""
+            session_id = (await sio.get_session(sid, namespace=namespace)).get("session_id")
+            if session_id:
+                try:
+                    events = await self.delete_conversation(session_id)
+                except Exception:
+                    logger.exception("Deleting a conversation at the citizen's request failed")
+                    return {"deleted": False}
+                # The nonce names the conversation in the log without being usable as its key
+                # (that needs the signature); no content is logged.
+                logger.info("Conversation %s… deleted at the citizen's request (%d events).",
+                            session_id.split(".")[0], events)
+            # Not confirmed with session_confirm: the widget takes the new id from this reply,
+            # after it has cleared the old transcript.
+            return {"deleted": True, "session_id": await bind(sid, None, confirm=False)}
+
+        deletion.install(webhook, settings.retention_days)
         return webhook
 
     async def store_feedback(self, session_id: str, text: str, rating: str) -> bool:
@@ -246,6 +274,12 @@ class GuardedSocketIOInput(SocketIOInput):
             }}))
             await agent.tracker_store.save(tracker)
         return True
+
+    async def delete_conversation(self, session_id: str) -> int:
+        """Delete every stored event of the conversation; return how many there were."""
+        if self.app is None:
+            raise RuntimeError("the channel is not registered with a Rasa server")
+        return await deletion.delete_conversation(self.app.ctx.agent, session_id)
 
 
 def widget_metadata(raw: object) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from assistant.web.middlewares import setup_middlewares
 from assistant.web.rasa_api import RasaApi
 from assistant.web.routes import setup_routes
 from assistant.web.search import FactIndex
-from assistant.web.widget import WidgetAssets
+from assistant.web.widget import WidgetAssets, widget_config
 
 HERE = Path(__file__).resolve().parent
 NODE_MODULES = PROJECT_ROOT / "node_modules"
@@ -35,7 +35,7 @@ def create_app(settings: Settings, kb: KnowledgeBase | None = None,
     app[keys.KNOWLEDGE] = knowledge
     app[keys.INDEX] = FactIndex(knowledge)
     app[keys.AGENT_TOKEN] = settings.agent_token()
-    app[keys.WIDGET] = WidgetAssets.build(HERE / "embed", node_modules)
+    app[keys.WIDGET] = WidgetAssets.build(HERE / "embed", node_modules, widget_config(settings.retention_days))
     app[keys.CONVERSATIONS] = Conversations(settings.tracker_store_url or sqlite_url(settings.tracker_db_path))
     app[keys.RASA] = RasaApi(settings.rasa_url, settings.rasa_jwt_secret())
     aiohttp_jinja2.setup(

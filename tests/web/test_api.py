@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 
 import pytest
 
+from assistant.web import create_app
 from tests.web.conftest import bearer
 
 pytestmark = pytest.mark.asyncio
@@ -69,6 +71,14 @@ async def test_widget_script_bundles_socket_io_and_is_embeddable(client):
     css = await client.get("/widget/v1/widget.css")
     assert css.status == 200 and css.content_type == "text/css"
     assert "@import" not in await css.text()
+
+
+async def test_widget_states_the_servers_retention_period(aiohttp_client, offline_settings, kb):
+    # The privacy note in the widget names the period the server really keeps conversations.
+    for days in (30, 7):
+        app = create_app(replace(offline_settings, retention_days=days), kb=kb)
+        script = await (await (await aiohttp_client(app)).get("/widget/v1/widget.js")).text()
+        assert f'var WIDGET_CONFIG = {{"retentionDays": {days}}};' in script
 
 
 async def test_static_files_are_served(client):

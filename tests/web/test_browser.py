@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -231,6 +233,125 @@ def test_no_serious_accessibility_violations_with_the_widget_open(page: Page, st
     ask(parts, "Wann wurde DEFUS gegründet?", "2010")
     violations = run_axe(page, "citizen-page", watched)
     assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
+
+
+# -- privacy: the note and „Gespräch löschen“ ------------------------------------------------------
+
+STORE_KEY = "efus-defus-assistent:v1"
+DELETED = "Ihr Gespräch wurde gelöscht. Sie können jederzeit eine neue Frage stellen."
+
+
+def stored_events(stack: Stack, sender_id: str) -> int:
+    with sqlite3.connect(stack.settings.var_dir / "tracker.db") as db:
+        return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender_id,)).fetchone()[0]
+
+
+def saved_events(stack: Stack, sender_id: str, timeout: float = 20) -> int:
+    """The events of a conversation once its turn is saved: Rasa sends the reply first."""
+    for _ in range(int(timeout * 10)):
+        if count := stored_events(stack, sender_id):
+            return count
+        time.sleep(0.1)
+    return 0
+
+
+def widget_storage(page: Page) -> str:
+    return page.evaluate(f"() => sessionStorage.getItem({STORE_KEY!r}) || ''")
+
+
+def privacy_parts(parts: dict[str, Locator]) -> dict[str, Locator]:
+    note = parts["dialog"].get_by_role("group", name="Datenschutz")
+    confirmation = note.get_by_role("group", name=re.compile("Gespräch wirklich löschen"))
+    return {
+        "note": note,
+        "delete": note.get_by_role("button", name="Gespräch löschen"),
+        "confirmation": confirmation,
+        "yes": confirmation.get_by_role("button", name="Ja, löschen"),
+        "no": confirmation.get_by_role("button", name="Abbrechen"),
+        "status": note.get_by_role("status"),
+    }
+
+
+def test_privacy_note_and_deleting_the_conversation(page: Page, stack: Stack, watched):
+    parts = open_by_mouse(page, stack)
+    privacy = privacy_parts(parts)
+    expect(privacy["note"]).to_be_visible()
+    expect(privacy["note"]).to_contain_text(
+        "Wir speichern Ihre Nachrichten, um Ihre Fragen zu beantworten und den Assistenten zu verbessern, "
+        f"und löschen sie automatisch {stack.settings.retention_days} Tage nach Ihrer letzten Nachricht. "
+        "E-Mail-Adressen, Telefonnummern und IBANs entfernen wir vor dem Speichern. "
+        "Bitte geben Sie keine persönlichen Daten wie Namen oder Adressen ein. "
+        "Ihr Gespräch können Sie jederzeit selbst löschen: Gespräch löschen")
+    expect(parts["input"]).to_have_accessible_description(
+        "Bitte geben Sie keine persönlichen Daten wie Namen oder Adressen ein.")
+    ask(parts, "Wann wurde DEFUS gegründet?", "10. Mai 2010")
+    old_session = json.loads(widget_storage(page))["sessionId"]
+    assert saved_events(stack, old_session) > 0
+
+    # The confirmation is part of the widget, reached and left by keyboard, and accessible.
+    privacy["delete"].focus()
+    page.keyboard.press("Enter")
+    expect(privacy["confirmation"]).to_be_visible()
+    expect(privacy["delete"]).to_be_hidden()
+    assert is_focused(privacy["no"]), "the focus lands on the harmless choice"
+    page.screenshot(path=SCREENSHOTS / "widget-delete-confirmation.png")
+    violations = run_axe(page, "widget-delete-confirmation", watched)
+    assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
+    page.keyboard.press("Enter")  # „Abbrechen“
+    expect(privacy["confirmation"]).to_be_hidden()
+    assert is_focused(privacy["delete"])
+    page.keyboard.press("Enter")
+    expect(privacy["confirmation"]).to_be_visible()
+    page.keyboard.press("Escape")  # leaves the confirmation, not the chat
+    expect(privacy["confirmation"]).to_be_hidden()
+    expect(parts["dialog"]).to_be_visible()
+    expect(parts["log"]).to_contain_text("10. Mai 2010")
+    assert stored_events(stack, old_session) > 0
+
+    privacy["delete"].click()
+    privacy["yes"].click()
+    expect(privacy["status"]).to_have_text(DELETED)
+    expect(parts["log"].locator("li")).to_have_count(0)
+    assert is_focused(parts["input"])
+    stored = widget_storage(page)
+    assert old_session not in stored and "DEFUS" not in stored
+    assert stored_events(stack, old_session) == 0
+    page.screenshot(path=SCREENSHOTS / "widget-deleted.png")
+
+    # A reload starts afresh: a greeting, nothing of the old conversation, here or on the server.
+    page.reload()
+    parts = widget(page)
+    expect(parts["log"]).to_contain_text("Guten Tag", timeout=REPLY_TIMEOUT)
+    expect(parts["dialog"].locator("li.from-user")).to_have_count(0)
+    expect(parts["log"]).not_to_contain_text("10. Mai 2010")
+    assert json.loads(widget_storage(page))["sessionId"] != old_session
+    assert stored_events(stack, old_session) == 0
+
+
+def test_deleting_without_a_connection_says_so_and_deletes_nothing(page: Page, context: BrowserContext,
+                                                                   stack: Stack):
+    parts = open_by_mouse(page, stack)
+    privacy = privacy_parts(parts)
+    ask(parts, "Wann wurde DEFUS gegründet?", "10. Mai 2010")
+    session = json.loads(widget_storage(page))["sessionId"]
+    context.set_offline(True)
+    expect(parts["dialog"].get_by_role("status").filter(has_text="Verbindung")).to_contain_text(
+        "Die Verbindung ist unterbrochen")
+
+    privacy["delete"].click()
+    privacy["yes"].click()
+    expect(privacy["status"]).to_have_text(
+        "Das Gespräch konnte nicht gelöscht werden, weil gerade keine Verbindung zum Server besteht. "
+        "Bitte versuchen Sie es gleich noch einmal.")
+    assert is_focused(privacy["delete"])
+    expect(parts["log"]).to_contain_text("10. Mai 2010")
+
+    # Nothing was queued to be sent behind the citizen's back once the connection is back.
+    context.set_offline(False)
+    expect(parts["dialog"]).to_contain_text("Wieder verbunden.", timeout=REPLY_TIMEOUT)
+    ask(parts, "Und wie viele Mitglieder hat es?", "18 Städte und 2 Organisationen")
+    assert json.loads(widget_storage(page))["sessionId"] == session
+    assert saved_events(stack, session) > 0
 
 
 # -- the agent -------------------------------------------------------------------------------------

@@ -211,3 +211,68 @@ async def test_rest_channel_allows_only_configured_origins(stack: Stack):
     allowed = preflight(stack, stack.settings.web_url)
     assert allowed.get("Access-Control-Allow-Origin") == stack.settings.web_url
     assert "Access-Control-Allow-Origin" not in preflight(stack, "https://evil.example")
+
+
+# -- „Gespräch löschen“ ------------------------------------------------------------------------------
+
+
+def stored_events(stack: Stack, sender_id: str) -> int:
+    with sqlite3.connect(stack.settings.var_dir / "tracker.db") as db:
+        return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender_id,)).fetchone()[0]
+
+
+async def saved_events(stack: Stack, sender_id: str, timeout: float = 20) -> int:
+    """The events of a conversation once its turn is saved: Rasa sends the reply first."""
+    for _ in range(int(timeout * 10)):
+        if count := stored_events(stack, sender_id):
+            return count
+        await asyncio.sleep(0.1)
+    return 0
+
+
+async def delete_conversation(citizen: Citizen, **data: Any) -> dict[str, Any]:
+    """What the widget's „Ja, löschen“ sends; the reply is the socket.io acknowledgement."""
+    return await citizen.client.call("delete_conversation", data, timeout=30)
+
+
+async def test_a_citizen_deletes_their_own_conversation_and_nobody_elses(citizens, stack):
+    owner = await citizens()
+    owner_session = await owner.session()
+    assert "10. Mai 2010" in await owner.ask("Wann wurde DEFUS gegründet?")
+    other = await citizens()
+    other_session = await other.session()
+    assert "Europäische Forum für urbane Sicherheit" in await other.ask("Was ist Efus?")
+    owner_events, other_events = await saved_events(stack, owner_session), await saved_events(stack, other_session)
+    assert owner_events > 0 and other_events > 0
+
+    # Sockets with a forged or foreign id, naming the owner's conversation in the request: each
+    # deletes only a new, empty conversation of its own.
+    nonce = owner_session.split(".")[0]
+    for forged in (f"{nonce}.{'A' * 22}", owner_session.upper(), owner.client.get_sid(), nonce):
+        intruder = await citizens(auth={"session_id": forged})
+        reply = await delete_conversation(intruder, session_id=owner_session)
+        assert reply["deleted"] is True and reply["session_id"] not in (owner_session, forged)
+    assert stored_events(stack, owner_session) == owner_events
+
+    reply = await delete_conversation(owner)
+    assert reply["deleted"] is True
+    fresh_session = reply["session_id"]
+    assert SESSION_ID.fullmatch(fresh_session) and fresh_session != owner_session
+    assert stored_events(stack, owner_session) == 0
+    assert stored_events(stack, other_session) == other_events
+
+    # The socket goes on in a fresh conversation that knows nothing of the old one ("es" was
+    # DEFUS there), and nothing is written back under the old id.
+    assert "18 Städte" not in await owner.ask("Und wie viele Mitglieder hat es?")
+    assert await saved_events(stack, fresh_session) > 0
+    assert stored_events(stack, owner_session) == 0
+    # The other conversation goes on as before: "es" is still Efus.
+    assert "1987" in await other.ask("Und wann wurde es gegründet?")
+
+    # Logged once, by the nonce only (not the key to the conversation), without any content.
+    log = (stack.log_dir / "rasa.log").read_text(encoding="utf-8")
+    logged = [line for line in log.splitlines() if nonce in line]
+    assert len(logged) == 1 and "deleted at the citizen's request" in logged[0]
+    assert owner_session not in log and "DEFUS" not in logged[0]
+    # The same server deletes old conversations by itself.
+    assert f"conversations idle for more than {stack.settings.retention_days} days are deleted" in log

@@ -8,12 +8,20 @@
  * status line for typing and connection, focus moved into the dialog on opening and back to the
  * launcher on closing (also with Escape), visible focus everywhere, German labels throughout.
  * Bot texts are set with textContent; only http(s) addresses become links.
+ *
+ * Privacy: a short note says what the server stores and for how long (`WIDGET_CONFIG`, written
+ * into the bundle by the web app from the server's settings), and „Gespräch löschen“ (with an
+ * in-widget confirmation, not window.confirm, which screen readers and some embeds handle badly)
+ * deletes the conversation on the server and here, then starts a fresh session.
  */
 var script = document.currentScript;
 var SERVER = (script && script.getAttribute("data-server")) || "";
 var ASSET_BASE = script ? script.src : location.href;
 var STORE = "efus-defus-assistent:v1";
 var REPLY_TIMEOUT_MS = 45000;
+// Deleting waits for a reply still being written (the server holds the conversation's lock).
+var DELETE_TIMEOUT_MS = 20000;
+var CONFIG = (typeof WIDGET_CONFIG === "object" && WIDGET_CONFIG) || {};
 
 var TEXT = {
   launcher: "Fragen zu Efus und DEFUS",
@@ -25,7 +33,19 @@ var TEXT = {
   bot: "Assistent:",
   input: "Ihre Frage",
   send: "Senden",
+  privacyStored: "Wir speichern Ihre Nachrichten, um Ihre Fragen zu beantworten und den Assistenten zu verbessern, und löschen sie automatisch ",
+  privacyRedacted: "E-Mail-Adressen, Telefonnummern und IBANs entfernen wir vor dem Speichern.",
   privacy: "Bitte geben Sie keine persönlichen Daten wie Namen oder Adressen ein.",
+  privacyDelete: "Ihr Gespräch können Sie jederzeit selbst löschen:",
+  privacyGroup: "Datenschutz",
+  deleteButton: "Gespräch löschen",
+  confirmQuestion: "Möchten Sie das ganze Gespräch wirklich löschen? Das lässt sich nicht rückgängig machen.",
+  confirmYes: "Ja, löschen",
+  confirmNo: "Abbrechen",
+  deleting: "Das Gespräch wird gelöscht …",
+  deleted: "Ihr Gespräch wurde gelöscht. Sie können jederzeit eine neue Frage stellen.",
+  deleteOffline: "Das Gespräch konnte nicht gelöscht werden, weil gerade keine Verbindung zum Server besteht. Bitte versuchen Sie es gleich noch einmal.",
+  deleteFailed: "Das Gespräch konnte wegen eines technischen Fehlers nicht gelöscht werden. Bitte versuchen Sie es gleich noch einmal.",
   typing: "Der Assistent schreibt …",
   suggestions: "Antwortvorschläge",
   rateGroup: "War diese Antwort hilfreich?",
@@ -41,6 +61,12 @@ var TEXT = {
   noServer: "Der Chat ist nicht richtig eingebunden: Es fehlt die Serveradresse (data-server).",
   restarted: "Ihr bisheriges Gespräch konnte nicht fortgesetzt werden. Ab hier beginnt ein neues Gespräch."
 };
+
+// When the server really deletes stored conversations (its ASSISTANT_RETENTION_DAYS).
+function retentionText(days) {
+  if (typeof days !== "number" || !(days >= 1)) { return "nach Ablauf der Aufbewahrungsfrist."; }
+  return (days === 1 ? "einen Tag" : days.toLocaleString("de-DE") + " Tage") + " nach Ihrer letzten Nachricht.";
+}
 
 function load() {
   try {
@@ -85,7 +111,8 @@ var ICONS = {
   close: "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z",
   up: "M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3a1.5 1.5 0 0 0-.4-1L13.2 1 7.6 6.6A2 2 0 0 0 7 8v11a2 2 0 0 0 2 2h9a2 2 0 0 0 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z",
   down: "M22 3h-4v12h4V3zM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.2.8.4 1l1.1 1.1 5.6-5.6A2 2 0 0 0 17 16V5a2 2 0 0 0-2-2H6a2 2 0 0 0-1.8 1.2l-3 7.1c-.1.2-.2.5-.2.7v2z",
-  send: "M2 21 23 12 2 3v7l15 2-15 2z"
+  send: "M2 21 23 12 2 3v7l15 2-15 2z",
+  trash: "M9 3h6l1 2h4v2H4V5h4l1-2zM6 9h12l-1 12H7L6 9zm4 2v8h1.5v-8H10zm2.5 0v8H14v-8h-1.5z"
 };
 
 // -- the widget's DOM, in a shadow root so that the city's styles and ours do not mix ----------
@@ -103,11 +130,32 @@ var list = h("ol", { "class": "messages" });
 var log = h("div", { "class": "log", role: "log", "aria-live": "polite", "aria-label": TEXT.log, tabindex: "0" }, [list]);
 var typing = h("p", { "class": "typing", role: "status" });
 var input = h("input", { id: "efa-input", type: "text", autocomplete: "off", maxlength: "1000",
-  "aria-describedby": "efa-privacy" });
+  "aria-describedby": "efa-privacy-hint" });
 var sendButton = h("button", { type: "submit", "class": "send" }, [icon(ICONS.send), h("span", { text: TEXT.send })]);
 var form = h("form", { "class": "composer" }, [
   h("label", { "for": "efa-input", text: TEXT.input }),
   h("div", { "class": "row" }, [input, sendButton])
+]);
+var deleteButton = h("button", { type: "button", "class": "delete" },
+  [icon(ICONS.trash), h("span", { text: TEXT.deleteButton })]);
+var confirmYes = h("button", { type: "button", "class": "confirm-yes", text: TEXT.confirmYes });
+var confirmNo = h("button", { type: "button", "class": "confirm-no", text: TEXT.confirmNo });
+// A group named by its question: moving the focus into it makes a screen reader read the question.
+var confirmGroup = h("div", { "class": "confirm", role: "group", "aria-labelledby": "efa-confirm-question", hidden: true }, [
+  h("p", { id: "efa-confirm-question", text: TEXT.confirmQuestion }),
+  h("div", { "class": "confirm-buttons" }, [confirmYes, confirmNo])
+]);
+var deleteStatus = h("p", { "class": "delete-status", role: "status" });
+var privacy = h("div", { id: "efa-privacy", "class": "privacy", role: "group", "aria-label": TEXT.privacyGroup }, [
+  h("p", {}, [
+    document.createTextNode(TEXT.privacyStored + retentionText(CONFIG.retentionDays) + " " +
+      TEXT.privacyRedacted + " "),
+    h("span", { id: "efa-privacy-hint", text: TEXT.privacy }),
+    document.createTextNode(" " + TEXT.privacyDelete + " "),
+    deleteButton
+  ]),
+  confirmGroup,
+  deleteStatus
 ]);
 var panel = h("section", { id: "efa-panel", "class": "panel", role: "dialog", "aria-modal": "false",
   "aria-labelledby": "efa-title", "aria-describedby": "efa-subtitle", hidden: true }, [
@@ -122,7 +170,7 @@ var panel = h("section", { id: "efa-panel", "class": "panel", role: "dialog", "a
   log,
   typing,
   form,
-  h("p", { id: "efa-privacy", "class": "privacy", text: TEXT.privacy })
+  privacy
 ]);
 var region = h("aside", { "class": "widget", "aria-label": TEXT.title }, [panel, launcher]);
 root.appendChild(stylesheet);
@@ -301,6 +349,7 @@ function send(text, buttonTitle) {
     return;
   }
   connection.textContent = connection.textContent === TEXT.empty ? "" : connection.textContent;
+  deleteStatus.textContent = "";
   connect();
   if (!socket) { return; }  // misconfigured embed: the status line says so
   append({ from: "user", text: shown });
@@ -327,6 +376,66 @@ function rate(index, value) {
   });
   group.querySelector(".rated").textContent = TEXT.rated;
 }
+
+// -- deleting the conversation --------------------------------------------------------------------
+
+var deleting = false;
+
+function askToDelete() {
+  deleteStatus.textContent = "";
+  deleteButton.hidden = true;
+  confirmGroup.hidden = false;
+  // On the harmless choice: pressing Enter twice by mistake deletes nothing.
+  confirmNo.focus();
+}
+
+function closeConfirmation(refocus) {
+  confirmGroup.hidden = true;
+  deleteButton.hidden = false;
+  if (refocus) { deleteButton.focus(); }
+}
+
+function deleteFailed(text) {
+  deleting = false;
+  closeConfirmation(true);
+  deleteStatus.textContent = text;
+}
+
+function forget(sessionId) {
+  try { sessionStorage.removeItem(STORE); } catch (ignored) { /* storage off: nothing kept */ }
+  pendingGreeting = false;
+  setTyping(false);
+  state = { sessionId: sessionId, messages: [], open: state.open };
+  save();
+  render();
+}
+
+function deleteConversation() {
+  if (deleting) { return; }
+  // Not queued while offline (socket.io would send it later, after we said it failed).
+  if (!socket || !socket.connected) {
+    deleteFailed(TEXT.deleteOffline);
+    return;
+  }
+  deleting = true;
+  deleteStatus.textContent = TEXT.deleting;
+  socket.timeout(DELETE_TIMEOUT_MS).emit("delete_conversation", {}, function (error, reply) {
+    if (error || !reply || reply.deleted !== true || typeof reply.session_id !== "string") {
+      deleteFailed(TEXT.deleteFailed);
+      return;
+    }
+    deleting = false;
+    forget(reply.session_id);
+    closeConfirmation(false);
+    deleteStatus.textContent = TEXT.deleted;
+    // The confirmation buttons are gone; the next thing to do is to ask a new question.
+    input.focus();
+  });
+}
+
+deleteButton.addEventListener("click", askToDelete);
+confirmNo.addEventListener("click", function () { closeConfirmation(true); });
+confirmYes.addEventListener("click", deleteConversation);
 
 // -- opening and closing ------------------------------------------------------------------------
 
@@ -357,7 +466,8 @@ closeButton.addEventListener("click", close);
 panel.addEventListener("keydown", function (event) {
   if (event.key === "Escape") {
     event.preventDefault();
-    close();
+    // Escape first leaves the confirmation, as „Abbrechen“ does; then it closes the chat.
+    if (!confirmGroup.hidden && !deleting) { closeConfirmation(true); } else { close(); }
   }
 });
 form.addEventListener("submit", function (event) {
