@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import urllib.error
@@ -125,6 +126,30 @@ def test_rasa_http_api_needs_a_valid_jwt(stack):
     token = jwt.encode({"user": {"username": "agent", "role": "admin"}}, stack.settings.rasa_jwt_secret(),
                        algorithm="HS256")
     assert status({"Authorization": f"Bearer {token}"}) == 200
+
+
+def test_rasa_http_api_refuses_a_user_token_another_conversation(stack):
+    """Rasa 3.6 (rasa.server.requires_auth): a valid token with role "user" may read only the
+    conversation named like its username; any other is 403 "NotAuthorized"."""
+    import jwt
+
+    token = jwt.encode({"user": {"username": "a", "role": "user"}}, stack.settings.rasa_jwt_secret(),
+                       algorithm="HS256")
+
+    def tracker(conversation: str) -> tuple[int, dict]:
+        request = urllib.request.Request(f"{stack.settings.rasa_url}/conversations/{conversation}/tracker",
+                                         headers={"Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as reply:
+                return reply.status, json.loads(reply.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    status, body = tracker("b")
+    assert status == 403
+    assert body["reason"] == "NotAuthorized" and body["message"] == "User has insufficient permissions."
+    status, body = tracker("a")
+    assert status == 200 and body["sender_id"] == "a"
 
 
 def test_oversized_request_body_is_refused(post):
