@@ -32,9 +32,6 @@ def technical_problem_reply() -> str:
     return apology_text(load_knowledge_base(settings.knowledge_dir).contact.route)
 
 
-TECHNICAL_PROBLEM = technical_problem_reply()
-
-
 class GuardedRestInput(RestInput):
     @classmethod
     def name(cls) -> str:

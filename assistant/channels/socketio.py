@@ -38,7 +38,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant import deletion
-from assistant.channels.rest import TECHNICAL_PROBLEM
+from assistant.channels.rest import technical_problem_reply
 from assistant.input_guard import NOT_A_TEXT, check_text
 from assistant.settings import get_settings
 
@@ -151,6 +151,7 @@ class GuardedSocketIOInput(SocketIOInput):
         settings = get_settings()
         sessions = SessionIds(settings.session_secret())
         max_chars = settings.max_message_chars
+        apology = technical_problem_reply()
         namespace = self.namespace
         sio = _AsyncServer(async_mode="sanic", cors_allowed_origins=list(settings.origins))
         self.sio = sio
@@ -213,7 +214,7 @@ class GuardedSocketIOInput(SocketIOInput):
                                                  input_channel=self.name(), metadata=metadata))
             except Exception:
                 logger.exception("Message of a socket.io conversation failed")
-                await output.send_text_message(session_id, TECHNICAL_PROBLEM)
+                await output.send_text_message(session_id, apology)
 
         @sio.on(FEEDBACK_EVENT, namespace=namespace)
         async def feedback(sid: str, data: Any = None) -> None:
