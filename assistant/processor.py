@@ -21,7 +21,8 @@ from typing import Any
 
 from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+from rasa.shared.core.events import BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,36 @@ class _BoundedAction:
         return [BotUttered(self._apology)]
 
 
+def latest_slot_values(events: list[Event]) -> list[Event]:
+    """`events` with only the last SlotSet of each slot, otherwise in order.
+
+    Rasa's ActionSessionStart carries over every SlotSet of the ended session, not the slots'
+    values: 3 slots set on each of 20 turns become 60 events, and each later session carries all
+    of those again, so the sessions grow after all. The last value per slot is the same state.
+    """
+    last: dict[str, SlotSet] = {}
+    for event in events:
+        if isinstance(event, SlotSet):
+            last[event.key] = event
+    return [event for event in events if not isinstance(event, SlotSet) or last[event.key] is event]
+
+
+class _CompactSessionStart:
+    """Rasa's action_session_start, carrying over each slot's value once."""
+
+    def __init__(self, action: Any) -> None:
+        self._action = action
+
+    def name(self) -> str:
+        return self._action.name()
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._action, attribute)
+
+    async def run(self, output_channel, nlg, tracker, domain) -> list:  # type: ignore[no-untyped-def]
+        return latest_slot_values(await self._action.run(output_channel, nlg, tracker, domain))
+
+
 def turns_in_session(tracker: DialogueStateTracker) -> int:
     """Citizen messages since the current session started."""
     turns = 0
@@ -80,6 +111,8 @@ class ResilientMessageProcessor(MessageProcessor):
     session_max_turns: int = 20
 
     async def _run_action(self, action, tracker, output_channel, nlg, prediction) -> bool:  # type: ignore[override]
+        if action.name() == ACTION_SESSION_START_NAME:
+            action = _CompactSessionStart(action)
         bounded = _BoundedAction(action, self.action_timeout, self.apology)
         return await super()._run_action(bounded, tracker, output_channel, nlg, prediction)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant import processor
@@ -50,3 +50,14 @@ def test_turns_are_counted_from_the_latest_session_start():
     tracker = DialogueStateTracker.from_events("citizen", events)
     assert processor.turns_in_session(tracker) == 1
     assert processor.turns_in_session(DialogueStateTracker.from_events("new", [])) == 0
+
+
+def test_a_new_session_carries_each_slot_value_once():
+    events = [SessionStarted(), SlotSet("network", "efus"), SlotSet("city", None),
+              SlotSet("network", "defus"), SlotSet("question", "ask_founding"), SlotSet("network", "defus"),
+              ActionExecuted("action_listen")]
+    compact = processor.latest_slot_values(events)
+    assert compact == [SessionStarted(), SlotSet("city", None), SlotSet("question", "ask_founding"),
+                       SlotSet("network", "defus"), ActionExecuted("action_listen")]
+    tracker = DialogueStateTracker.from_events("citizen", compact)
+    assert tracker.get_slot("network") == "defus" and tracker.get_slot("question") == "ask_founding"

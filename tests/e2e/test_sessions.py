@@ -29,7 +29,15 @@ def test_a_long_conversation_keeps_its_context_and_history_across_sessions(ask, 
     with sqlite3.connect(tracker_db(stack)) as db:
         sessions, = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'session_started'",
                                (sender,)).fetchone()
+        # Each slot's value is carried into the new session once, not every time it was set.
+        carried, = db.execute(
+            "SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'slot' AND id > "
+            "(SELECT MAX(id) FROM events WHERE sender_id = ? AND type_name = 'session_started') AND id < "
+            "(SELECT MIN(id) FROM events WHERE sender_id = ? AND type_name = 'user' AND id > "
+            "(SELECT MAX(id) FROM events WHERE sender_id = ? AND type_name = 'session_started'))",
+            (sender,) * 4).fetchone()
     assert sessions == 2
+    assert 0 < carried <= 5  # network, question, city, handoff_code, session_started_metadata
 
     # What the agent console reads (Rasa's API): the whole conversation, both sessions.
     token = jwt.encode({"user": {"username": "agent", "role": "admin"}}, stack.settings.rasa_jwt_secret(),
