@@ -202,8 +202,8 @@ def block_long_conversation(results: dict[str, Any]) -> str:
     diagnosis = _get(results, "live", "diagnosis") or {}
     if diagnosis.get("long_conversation"):
         lifted = ", ".join(f"{key}={value}" for key, value in diagnosis.get("environment", {}).items())
-        text += ("\n\nThe same on the diagnosis stack" + (f" ({lifted}, so no turn fails on the request limit)"
-                                                           if lifted else "") + ":\n\n"
+        text += ("\n\nThe same on the diagnosis stack (its Rasa server under bench/profiled.py"
+                 + (f"; {lifted}" if lifted else "") + "):\n\n"
                  + _long_conversation_table(diagnosis["long_conversation"]))
     return text
 
