@@ -1,0 +1,1 @@
+"""Our Rasa graph components, referenced by module path in config.yml."""
