@@ -28,20 +28,27 @@ def turn_from(tracker: Tracker) -> Turn:
         question=tracker.get_slot("question"),
         city=tracker.get_slot("city"),
     )
+    ranking = tuple(entry.get("name") for entry in tracker.latest_message.get("intent_ranking") or []
+                    if isinstance(entry, dict) and isinstance(entry.get("name"), str))
     return Turn(
         intent=intent,
         text=tracker.latest_message.get("text") or "",
         networks=entity_values(tracker, "network"),
         cities=entity_values(tracker, "city"),
         context=context,
+        ranking=ranking,
     )
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> list[dict[str, Any]]:
     for message in reply.messages:
+        if message.response:
+            dispatcher.utter_message(response=message.response)
+            continue
         buttons = [
             {"title": choice.title,
-             "payload": f"/{FOLLOW_UP_INTENT}{json.dumps({'network': choice.network})}"}
+             "payload": f"/{choice.question or FOLLOW_UP_INTENT}"
+                        + (json.dumps({"network": choice.network}) if choice.network else "")}
             for choice in message.choices
         ]
         dispatcher.utter_message(text=message.text, buttons=buttons or None)

@@ -14,25 +14,40 @@ from typing import Iterable, Sequence
 
 from assistant.knowledge import Fact, KnowledgeBase, MembershipStatus, Question, Source
 from assistant.knowledge.base import OTHER_NETWORK, Membership
+from assistant.understanding import premise
+from assistant.understanding.aspects import Aspect, AspectMatcher
+from assistant.understanding.language import ENGLISH_NOTE, OTHER_LANGUAGE_NOTE, Language, detect
 
 FOLLOW_UP_INTENT = "inform_network"
 DEFAULT_QUESTION = "ask_purpose"
 MEMBERSHIP_QUESTION = "ask_membership"
+# Intents that mean the NLU is unsure or sees no knowledge question; the answerer looks again.
+FALLBACK_INTENT = "nlu_fallback"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+NOT_UNDERSTOOD_RESPONSE = "utter_default"
+OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
+# Intents the answer action takes without a kind of question of their own in questions.yml, and
+# the domain's responses it sends itself (no rule names them).
+ANSWERED_WITHOUT_KIND = (FOLLOW_UP_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
+RESPONSES_SENT_BY_ACTION = (NOT_UNDERSTOOD_RESPONSE, OUT_OF_SCOPE_RESPONSE)
+_MAX_SHOWN_WORD = 40
 _SAFE_NAME = re.compile(r"[^\W\d_][\w .'’-]{0,48}", re.UNICODE)
 
 
 @dataclass(frozen=True)
 class Choice:
-    """A button: `title` is shown, `network` is what a click means."""
+    """A button: `title` is shown; a click asks `question` (else the pending one) about `network`."""
 
     title: str
-    network: str
+    network: str | None
+    question: str | None = None
 
 
 @dataclass(frozen=True)
 class Message:
     text: str
     choices: tuple[Choice, ...] = ()
+    response: str | None = None  # a response of the domain (e.g. "nicht verstanden") instead of text
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,7 @@ class Turn:
     networks: tuple[str, ...] = ()  # entity values as NLU found them
     cities: tuple[str, ...] = ()
     context: Context = field(default_factory=Context)
+    ranking: tuple[str, ...] = ()  # the intent model's other guesses, most likely first
 
 
 @dataclass(frozen=True)
@@ -99,16 +115,95 @@ def facts_text(facts: Sequence[Fact]) -> str:
     return f"{body}\n\n{source_footer(facts)}"
 
 
+def prefixed(reply: Reply, sentence: str) -> Reply:
+    """The reply with one sentence in front of its first message."""
+    first, *rest = reply.messages
+    if first.response or not first.text:
+        return replace(reply, messages=(Message(sentence), *reply.messages))
+    return replace(reply, messages=(replace(first, text=f"{sentence} {first.text}"), *rest))
+
+
 class Answerer:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self.aspects = AspectMatcher(kb)
 
     # -- entry point -----------------------------------------------------------------------
 
     def reply(self, turn: Turn) -> Reply:
-        question_id = turn.intent
+        language = detect(turn.text)
+        if language is Language.OTHER:
+            return Reply((Message(OTHER_LANGUAGE_NOTE),), turn.context)
+        reply = self._understood_reply(turn, language)
+        return prefixed(reply, ENGLISH_NOTE) if language is Language.ENGLISH else reply
+
+    def _understood_reply(self, turn: Turn, language: Language) -> Reply:
+        """Decide what is asked: the intent, checked against the words of the question."""
         if turn.intent == FOLLOW_UP_INTENT:
-            question_id = turn.context.question or DEFAULT_QUESTION
+            return self._answer(turn.context.question or DEFAULT_QUESTION, turn)
+        if turn.text.startswith("/") and turn.intent in self.kb.questions:
+            return self._answer(turn.intent, turn)  # a button the assistant offered
+        unsure = turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
+        ranking = list(dict.fromkeys(kind for kind in (turn.intent, *turn.ranking) if kind in self.kb.questions))
+        named = bool(self.kb.find_networks(turn.text))
+        if language is Language.ENGLISH:
+            # The German vocabulary cannot judge English words: trust the intent model, but
+            # only about the networks when it is unsure.
+            if not ranking or (unsure and not named):
+                return self._not_understood(turn)
+            return self._answer(ranking[0], turn)
+        aspect = self.aspects.choose(turn.text, ranking, unsure)
+        # Unsure or out of scope: only a question that names a network is looked at again, or,
+        # when the NLU was merely unsure, one whose words belong to a kind of question.
+        relates = named or (turn.intent == FALLBACK_INTENT and aspect.related)
+        if aspect.kind is None or (unsure and not relates):
+            return self._not_understood(turn)
+        claim = premise.is_claim(turn.text)
+        if aspect.unknown_word and not (claim and aspect.claimable):
+            return self._unknown_aspect(aspect, turn)
+        if unsure and aspect.alternatives:
+            return self._ask_which_question(aspect.kind, aspect.alternatives[0], turn)
+        reply = self._answer(aspect.kind, turn)
+        if claim and reply.facts:
+            claim = self.aspects.claim_words(turn.text, aspect.kind)
+            reply = prefixed(reply, premise.judge(claim, turn.text, reply.facts).value)
+        return reply
+
+    def _not_understood(self, turn: Turn) -> Reply:
+        response = OUT_OF_SCOPE_RESPONSE if turn.intent == OUT_OF_SCOPE_INTENT else NOT_UNDERSTOOD_RESPONSE
+        return Reply((Message("", response=response),), turn.context)
+
+    def _unknown_aspect(self, aspect: Aspect, turn: Turn) -> Reply:
+        """ "Zum Stichwort „Sprache“ liegen mir zu Efus keine gesicherten Informationen vor." """
+        question = self.kb.questions[aspect.kind]
+        word = (aspect.unknown_word or "")[:_MAX_SHOWN_WORD]
+        networks = [n for n in self._networks(turn) if n != OTHER_NETWORK]
+        if question.subject == "city":
+            city = self.kb.subject(self.kb.contact.city)
+            about = f"zur Rolle von {city.name}" + (
+                f" bei {self.kb.subject(networks[0]).name}" if len(networks) == 1 else "")
+            pointer = f" Bitte wenden Sie sich an {self.kb.contact.route}."
+        else:
+            subjects = [self.kb.subject(n) for n in networks] or self.kb.networks()
+            about = "zu " + " und ".join(subject.name for subject in subjects)
+            pointer = "".join(f" Mehr erfahren Sie auf der Website von {subject.name}: {subject.website}"
+                              for subject in subjects if subject.website)
+        text = f"Zum Stichwort „{word}“ liegen mir {about} keine gesicherten Informationen vor.{pointer}"
+        remembered = networks[0] if len(networks) == 1 else turn.context.network
+        return Reply((Message(text),), Context(remembered, aspect.kind, turn.context.city))
+
+    def _ask_which_question(self, first: str, second: str, turn: Turn) -> Reply:
+        """Two kinds of question fit equally: "Möchten Sie etwas zur Gründung oder zum Sitz wissen?" """
+        networks = [n for n in self._networks(turn) if n != OTHER_NETWORK]
+        network = networks[0] if len(networks) == 1 else None
+        topics = [self.kb.questions[kind].topic for kind in (first, second)]
+        about = f" von {self.kb.subject(network).name}" if network else ""
+        text = f"Möchten Sie etwas {topics[0]} oder {topics[1]}{about} wissen?"
+        choices = tuple(Choice(capitalize(topic), network, kind)
+                        for topic, kind in zip(topics, (first, second), strict=True))
+        return Reply((Message(text, choices),), Context(network or turn.context.network, None, turn.context.city))
+
+    def _answer(self, question_id: str, turn: Turn) -> Reply:
         question = self.kb.questions.get(question_id)
         if question is None:
             raise KeyError(f"no question kind for intent {question_id!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from assistant.answering import FOLLOW_UP_INTENT
+from assistant.answering import ANSWERED_WITHOUT_KIND
 from assistant.editing import markers
 from assistant.editing.findings import Finding, error, warning
 from assistant.editing.nlu_checks import RasaData
@@ -79,7 +79,7 @@ def reachability(kb: KnowledgeBase, data: RasaData, project: Project) -> Iterato
                         "Antwort bekäme niemand zu sehen. Tragen Sie das Attribut in data/knowledge/questions.yml "
                         "bei einem passenden Fragetyp unter „attributes“ ein.")
     for intent, line in answered.items():
-        if intent != FOLLOW_UP_INTENT and intent not in kb.questions and intent in data.domain.intents:
+        if intent not in ANSWERED_WITHOUT_KIND and intent not in kb.questions and intent in data.domain.intents:
             place = next(step.place for block in data.stories for step in block.steps
                          if step.kind == "intent" and step.name == intent and step.place.line == line)
             yield error(place.file, place.line,

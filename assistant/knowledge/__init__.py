@@ -2,7 +2,7 @@
 
 from assistant.knowledge.base import KnowledgeBase, MembershipStatus
 from assistant.knowledge.loader import KnowledgeBaseError, load_knowledge_base
-from assistant.knowledge.model import Contact, Fact, Question, Source, Subject
+from assistant.knowledge.model import Contact, Fact, Question, Source, Subject, Vocabulary
 
 __all__ = [
     "Contact",
@@ -13,5 +13,6 @@ __all__ = [
     "Question",
     "Source",
     "Subject",
+    "Vocabulary",
     "load_knowledge_base",
 ]

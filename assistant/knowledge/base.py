@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from assistant.knowledge.model import Contact, Fact, Question, Source, Subject
+from assistant.knowledge.model import Contact, Fact, Question, Source, Subject, Vocabulary
 from assistant.knowledge.names import NameIndex
 
 OTHER_NETWORK = "other"
@@ -38,12 +38,14 @@ class KnowledgeBase:
         questions: dict[str, Question],
         contact: Contact,
         place_names: Iterable[str] = (),
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self.sources = sources
         self.subjects = subjects
         self.facts = tuple(facts)
         self.questions = questions
         self.contact = contact
+        self.vocabulary = vocabulary or Vocabulary()
         self._facts_by_id = {fact.id: fact for fact in self.facts}
         self._networks = NameIndex()
         self._cities = NameIndex()

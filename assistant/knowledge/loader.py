@@ -17,7 +17,7 @@ import jsonschema
 import yaml
 
 from assistant.knowledge.base import KnowledgeBase
-from assistant.knowledge.model import Contact, Fact, Location, Question, Source, Subject
+from assistant.knowledge.model import Contact, Fact, Location, Question, Source, Subject, Vocabulary
 from assistant.knowledge.yaml_lines import line_of, load_yaml_with_lines
 
 
@@ -164,6 +164,7 @@ def load_knowledge_base(directory: str | Path, place_names: Iterable[str] = ()) 
     subjects: dict[str, Subject] = {}
     questions: dict[str, Question] = {}
     contact: Contact | None = None
+    vocabulary = Vocabulary()
     seen: dict[str, Location] = {}
 
     def unique(kind: str, ident: str, location: Location) -> bool:
@@ -196,7 +197,12 @@ def load_knowledge_base(directory: str | Path, place_names: Iterable[str] = ()) 
             location = Location(name, raw.line)
             if unique("question", intent, location):
                 questions[intent] = Question(intent, raw["subject"], raw["topic"],
-                                             tuple(raw["attributes"]), location)
+                                             tuple(raw["attributes"]), location,
+                                             tuple(raw.get("keywords", ())))
+        if "vocabulary" in document:
+            raw = document["vocabulary"]
+            vocabulary = Vocabulary(tuple(raw.get("general", ())),
+                                    {name: tuple(group) for name, group in raw.get("not_in_sources", {}).items()})
         if "contact" in document:
             raw = document["contact"]
             contact = Contact(raw["city"], raw["route"], raw.get("phone"), raw.get("email"),
@@ -245,4 +251,4 @@ def load_knowledge_base(directory: str | Path, place_names: Iterable[str] = ()) 
     if problems:
         raise KnowledgeBaseError(problems)
     assert contact is not None
-    return KnowledgeBase(sources, subjects, facts, questions, contact, place_names)
+    return KnowledgeBase(sources, subjects, facts, questions, contact, place_names, vocabulary)

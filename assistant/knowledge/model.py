@@ -72,6 +72,8 @@ class Question:
     topic: str
     attributes: tuple[str, ...]
     location: Location
+    # Words of questions that the facts of these attributes answer (beside the facts' own words).
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,12 @@ class Contact:
     phone: str | None
     email: str | None
     url: str | None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words that decide whether a question asks for something the sources hold (vocabulary.yml)."""
+
+    general: tuple[str, ...] = ()  # say nothing about the aspect asked for ("bitte", "erfahren")
+    # Words that ask for what no fact holds (amounts, future dates), by the aspect's name.
+    not_in_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -15,8 +16,9 @@ from actions.handoff import ActionHandoff
 
 
 def tracker(intent: str, text: str = "", entities: list[dict[str, Any]] | None = None,
-            **slots: Any) -> Tracker:
-    message = {"intent": {"name": intent, "confidence": 0.99}, "entities": entities or [], "text": text}
+            ranking: tuple[str, ...] = (), **slots: Any) -> Tracker:
+    message = {"intent": {"name": intent, "confidence": 0.99}, "entities": entities or [], "text": text,
+               "intent_ranking": [{"name": name, "confidence": 0.1} for name in (intent, *ranking)]}
     return Tracker("test-sender", slots, message, [], False, None, {}, "action_listen")
 
 
@@ -74,3 +76,66 @@ def test_handoff_gives_a_short_code_and_keeps_it_for_the_conversation():
 def test_handoff_never_invents_a_phone_number():
     messages, _ = run(ActionHandoff(), tracker("request_human", "Telefonnummer?"))
     assert not re.search(r"\d{3,}[ /-]?\d{3,}", messages[0]["text"])
+
+
+def test_a_question_about_an_aspect_without_facts_is_answered_honestly_not_with_another_fact():
+    messages, events = run(ActionAnswerQuestion(), tracker(
+        "ask_offers", "Welche Sprache spricht man auf den Efus-Konferenzen?", ranking=("ask_topics",)))
+    text = messages[0]["text"]
+    assert text.startswith("Zum Stichwort „Sprache“ liegen mir zu Efus keine gesicherten Informationen vor.")
+    assert "https://efus.eu" in text and "Konferenzen" not in text and len(messages) == 1
+    assert slots_of(events)["network"] == "efus"
+
+
+def test_a_wrong_premise_is_corrected_with_the_sourced_value():
+    messages, _ = run(ActionAnswerQuestion(), tracker("ask_founding", "DEFUS gibt es doch erst seit 2015, oder?"))
+    assert messages[0]["text"].startswith("Nein, das stimmt so nicht. DEFUS wurde am 10. Mai 2010")
+    assert "Quelle" in messages[0]["text"]
+
+
+def test_a_right_premise_is_confirmed():
+    messages, _ = run(ActionAnswerQuestion(), tracker("ask_seat", "Stimmt es, dass Efus in Paris sitzt?"))
+    assert messages[0]["text"].startswith("Ja, das stimmt. Die Geschäftsstelle von Efus ist in Paris.")
+
+
+def test_the_second_guess_of_the_intent_model_answers_when_only_its_words_fit():
+    messages, _ = run(ActionAnswerQuestion(), tracker("nlu_fallback", "efus staaten",
+                                                      ranking=("ask_legal_form", "ask_members")))
+    assert "17 europäischen Ländern" in messages[0]["text"]
+
+
+def test_an_unsure_question_that_fits_two_kinds_asks_back_with_both_as_buttons():
+    messages, _ = run(ActionAnswerQuestion(), tracker("nlu_fallback", "Wie organisiert Efus sich?",
+                                                      ranking=("ask_legal_form", "ask_offers")))
+    assert messages[0]["text"] == ("Möchten Sie etwas zur Rechtsform oder zu den Angeboten und "
+                                   "Veranstaltungen von Efus wissen?")
+    assert [(b["title"], b["payload"]) for b in messages[0]["buttons"]] == [
+        ("Zur Rechtsform", '/ask_legal_form{"network": "efus"}'),
+        ("Zu den Angeboten und Veranstaltungen", '/ask_offers{"network": "efus"}')]
+    clicked, _ = run(ActionAnswerQuestion(), tracker("ask_legal_form", '/ask_legal_form{"network": "efus"}',
+                                                     [{"entity": "network", "value": "efus"}]))
+    assert "eingetragener Verein nach französischem Recht" in clicked[0]["text"]
+
+
+def test_an_unsure_question_without_telling_words_gets_the_intent_models_best_guess():
+    messages, _ = run(ActionAnswerQuestion(), tracker("nlu_fallback", "Seit wann gibt es Efus eigentlich?",
+                                                      ranking=("ask_founding", "ask_purpose")))
+    assert "1987" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("intent, response", [("nlu_fallback", "utter_default"),
+                                              ("out_of_scope", "utter_out_of_scope")])
+def test_unsure_or_out_of_scope_without_a_network_keeps_the_polite_default(intent, response):
+    messages, _ = run(ActionAnswerQuestion(), tracker(intent, "Wann kommt die Müllabfuhr?", ranking=("ask_founding",)))
+    assert messages == [{**messages[0], "response": response}] and not messages[0].get("text")
+
+
+def test_an_english_question_gets_the_fact_after_one_english_sentence():
+    messages, _ = run(ActionAnswerQuestion(), tracker("ask_seat", "Where is the headquarters of Efus?"))
+    assert messages[0]["text"].startswith("I answer in German only, so here is my answer in German: "
+                                          "Die Geschäftsstelle von Efus ist in Paris.")
+
+
+def test_another_language_gets_a_note_in_german_and_english():
+    messages, _ = run(ActionAnswerQuestion(), tracker("ask_seat", "Où se trouve le siège de l'Efus ?"))
+    assert "nur auf Deutsch" in messages[0]["text"] and "only answer in German" in messages[0]["text"]

@@ -1,0 +1,258 @@
+"""Which kind of question a message asks, and whether the sources hold the aspect it asks about.
+
+The intent model always picks *some* kind of question, even for "Welche Sprache spricht man auf
+den Efus-Konferenzen?", where the sources say nothing about languages. So the words of the
+question are checked against what the facts of that kind can answer: the kind's `keywords` and
+the facts' own words (questions.yml). A content word that neither holds, or a word that asks for
+what no fact holds (vocabulary.yml: amounts, names of people, the future), makes the question
+one about an aspect the knowledge base does not cover — unless another kind the intent model
+also considered covers every word ("efus staaten" is about members, not the legal form).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterable, Sequence
+
+from rapidfuzz import fuzz, process
+
+from assistant.knowledge import KnowledgeBase
+from assistant.knowledge.names import stem, words
+
+# How many of the intent model's best guesses are considered, and how close a typo may be.
+CANDIDATES = 3
+_TYPO_SCORE = 86
+_MIN_TYPO_LENGTH = 6
+_MIN_PART = 4
+_LINKS = ("s", "es", "n", "en", "-")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Markup is never part of a question (and never repeated back): "<script>" names no aspect.
+_MARKUP = re.compile(r"<[^>]*>")
+_QUESTION_WORDS = {"wann", "wo", "wer", "wie", "was", "warum", "wieso", "weshalb", "welche", "welcher",
+                   "welches", "welchen", "woher", "wohin", "wofür", "wozu", "ob", "seit", "inwiefern"}
+
+
+def _stop_words() -> frozenset[str]:
+    # spaCy's curated stop-word lists, German and English (spaCy is part of the stack anyway).
+    from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+
+    return frozenset(stem(word) for word in (*GERMAN, *ENGLISH))
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str  # as the citizen wrote it
+    key: str  # comparison key: case, umlaut spelling and endings folded
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """The outcome: a kind of question the facts answer, or the citizen's word for one they don't."""
+
+    kind: str | None
+    unknown_word: str | None = None
+    claimable: bool = False  # the unknown words could be a claim's values, not an unknown aspect
+    alternatives: tuple[str, ...] = ()  # other kinds that fit as well (for asking back)
+    related: bool = False  # whether any word of the question belongs to some kind at all
+
+
+def focus(text: str) -> str:
+    """The part of a message that asks the question: its last question, from the question word on.
+
+    "Ich schreibe für die Schülerzeitung und wollte fragen, wann Efus gegründet wurde." is about
+    the founding; the words before the question say nothing about the aspect asked for.
+    """
+    sentences = [part for part in _SENTENCE_END.split(text.strip()) if part.strip()]
+    if not sentences:
+        return ""
+    questions = [sentence for sentence in sentences if "?" in sentence]
+    sentence = (questions or sentences)[-1]
+    clauses = sentence.split(",")
+    for index in range(len(clauses) - 1, 0, -1):
+        first = words(clauses[index])[:1]
+        if first and first[0].casefold() in _QUESTION_WORDS:
+            return ",".join(clauses[index:])
+    return sentence
+
+
+class AspectMatcher:
+    """Decides, for one knowledge base, which kinds of question cover the words of a message."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._general = {stem(word) for word in kb.vocabulary.general}
+        self._markers: dict[str, str] = {}
+        # "hoch+beitrag": "hoch" asks for an amount only beside a word containing "beitrag".
+        self._paired: dict[str, list[tuple[str, str]]] = {}
+        for name, group in kb.vocabulary.not_in_sources.items():
+            for entry in group:
+                head, plus, companion = entry.partition("+")
+                if plus:
+                    self._paired.setdefault(stem(head), []).append((stem(companion), name))
+                else:
+                    self._markers[stem(entry)] = name
+        self._names = {stem(word) for subject in kb.subjects.values()
+                       for name in (subject.name, subject.long_name, subject.id, *subject.aliases)
+                       for word in words(name)}
+        self._keywords: dict[str, set[str]] = {}
+        self._explicit: dict[str, bool] = {}
+        self._fact_words: dict[str, set[str]] = {}
+        for kind, question in kb.questions.items():
+            answers = [fact.answer for fact in kb.facts if fact.attribute in question.attributes]
+            self._fact_words[kind] = {stem(word) for answer in answers for word in words(answer)}
+            # The topic names what the kind is about too ("zu den Arbeitssprachen").
+            self._keywords[kind] = {stem(word) for text in (*question.keywords, question.topic)
+                                    for word in words(text) if stem(word) not in self._stop}
+            self._explicit[kind] = bool(question.keywords)
+
+    @cached_property
+    def _stop(self) -> frozenset[str]:
+        return _stop_words()
+
+    # -- words -------------------------------------------------------------------------------
+
+    def content_words(self, text: str) -> list[Word]:
+        """Words of the question's focus that could name an aspect: no stop words, names, numbers."""
+        found = []
+        # "Efus-Konferenzen" is read as its parts: the name, and the aspect "Konferenzen".
+        tokens = [part for token in words(focus(_MARKUP.sub(" ", text))) for part in token.split("-") if part]
+        for token in tokens:
+            key = stem(token)
+            if key in self._markers or key in self._paired:  # "Wie hoch …": a stop word elsewhere
+                found.append(Word(token, key))
+                continue
+            if (len(key) < 3 or any(char.isdigit() for char in key) or key in self._stop
+                    or key in self._general or key in self._names or self.kb.resolve_city(token)):
+                continue
+            found.append(Word(token, key))
+        return found
+
+    def claim_words(self, text: str, kind: str) -> list[str]:
+        """What a claim asserts ("… doch in Spanien gegründet, oder?" → "Spanien"): its words
+        without stop words, network names and the words that only say what is asked."""
+        keywords = self._keywords.get(kind, set())
+        tokens = [part for token in words(_MARKUP.sub(" ", text)) for part in token.split("-") if part]
+        return [token for token in tokens
+                if (key := stem(token)) not in self._stop and key not in self._general
+                and key not in self._names and key not in keywords and len(key) >= 3
+                and not key.isdigit()]
+
+    def _vocabulary(self, kind: str) -> set[str]:
+        return self._keywords.get(kind, set()) | self._fact_words.get(kind, set())
+
+    def _known(self, key: str, vocabulary: set[str], depth: int = 0) -> bool:
+        if key in vocabulary or key in self._general or key in self._stop or key in self._names:
+            return True
+        if depth < 2:
+            # German compounds: "Gründungsjahr" = "Gründung" + s + "Jahr".
+            for split in range(_MIN_PART, len(key) - _MIN_PART + 1):
+                head, rest = key[:split], key[split:]
+                if head not in vocabulary and head not in self._names and head not in self._general:
+                    continue
+                for link in ("", *_LINKS):
+                    part = rest[len(link):]
+                    if (rest.startswith(link) and len(part) >= _MIN_PART - 1
+                            and self._known(stem(part), vocabulary, depth + 1)):
+                        return True
+        if depth == 0 and any(len(known) >= _MIN_PART + 1 and key.endswith(known) for known in vocabulary):
+            return True  # a compound whose head is known: "Hauptaufgabe", "Vereinsrecht"
+        if len(key) >= _MIN_TYPO_LENGTH:
+            match = process.extractOne(key, vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_SCORE)
+            if match is not None:
+                return True
+        return False
+
+    def _is_marker(self, word: Word, kind: str, content: Sequence[Word] = ()) -> bool:
+        # A marker the facts themselves use is part of an answer ("Mitarbeiterinnen" in a topic),
+        # and a keyword of the kind is what it answers ("Internetadresse" for the website).
+        keywords = self._keywords.get(kind, set())
+        if word.key in self._fact_words.get(kind, set()) or word.key in keywords or any(
+                len(word.key) >= _MIN_PART and keyword.endswith(word.key) for keyword in keywords):
+            return False
+        return self._marker_name(word, content) is not None
+
+    def _marker_name(self, word: Word, content: Sequence[Word] = ()) -> str | None:
+        if word.key in self._markers:
+            return self._markers[word.key]
+        for companion, name in self._paired.get(word.key, ()):
+            if any(companion in other.key for other in content if other is not word):
+                return name
+        return next((name for marker, name in self._markers.items()
+                     if len(marker) >= _MIN_PART and word.key.endswith(marker)), None)
+
+    def uncovered(self, kind: str, content: Iterable[Word]) -> list[Word]:
+        """The words of the question that kind's facts do not answer, markers first."""
+        vocabulary = self._vocabulary(kind)
+        content = list(content)
+        markers = [word for word in content if self._is_marker(word, kind, content)]
+        if not self._explicit.get(kind):
+            # A kind an editor added without keywords: its facts' words alone would be too few to
+            # judge by, so only the markers count until keywords are written (docs/redaktion.md).
+            return markers
+        others = [word for word in content if word not in markers and not self._known(word.key, vocabulary)]
+        return markers + others
+
+    def belongs_anywhere(self, content: Iterable[Word]) -> bool:
+        vocabularies = [self._vocabulary(kind) for kind in self.kb.questions]
+        return any(self._known(word.key, vocabulary) and word.key not in self._general
+                   for word in content for vocabulary in vocabularies)
+
+    # -- deciding ----------------------------------------------------------------------------
+
+    def choose(self, text: str, ranking: Sequence[str], unsure: bool = False) -> Aspect:
+        """The kind of question to answer, or the aspect the facts do not hold.
+
+        `ranking` lists knowledge-question intents, most likely first. Of the first few, the one
+        whose vocabulary covers the most content words wins (the intent model's order breaks
+        ties). The question is about an aspect without facts when it uses a word that asks for
+        what no fact holds (vocabulary.yml: the intent model cannot know what the sources lack),
+        or, when the intent model is unsure (`unsure`), a word that no kind covers at all.
+        """
+        kinds = [kind for kind in ranking if kind in self.kb.questions][:CANDIDATES]
+        content = self.content_words(text)
+        related = self.belongs_anywhere(content)
+        if not kinds:
+            return Aspect(None, related=related)
+        # A marker counts for no kind here: "Vorsitzende" in a fact about DEFUS's audience does
+        # not make "Wer ist Vorsitzender von DEFUS?" a question about the audience.
+        plain = [word for word in content if self._marker_name(word, content) is None]
+        covered = {kind: len(plain) - len(self.uncovered(kind, plain)) for kind in kinds}
+        chosen = max(kinds, key=lambda kind: (covered[kind], -kinds.index(kind)))
+        if plain and not covered[chosen]:
+            # The words name one other kind unmistakably ("Wer hatte die Idee zu Efus?" is about
+            # the founding, whatever the model guessed).
+            named = [kind for kind in self.kb.questions if kind not in kinds and self._explicit.get(kind)
+                     and plain and not self.uncovered(kind, content)]
+            if len(named) == 1:
+                return Aspect(named[0], related=True)
+        missing = self.uncovered(chosen, content)
+        markers = [word for word in missing if self._is_marker(word, chosen, content)]
+        # Nouns only (German capitalises them; not the first word): a verb such as "gelten" or
+        # "braucht" says how something is asked, a noun such as "Müllabfuhr" what is asked for.
+        first = next(iter(words(focus(text))), "")
+        novel = [word for word in missing if word.text[:1].isupper() and word.text != first
+                 and not self._covered_anywhere(word)]
+        if markers or (unsure and novel):
+            return Aspect(chosen, unknown_word=self._shown(markers or novel or missing, content),
+                          claimable=not markers, related=related)
+        # Kinds whose words fit as well as the chosen one's; nothing fits "better" than nothing.
+        alternatives = tuple(kind for kind in kinds
+                             if kind != chosen and covered[kind] == covered[chosen] > 0)
+        return Aspect(chosen, alternatives=alternatives, related=True)
+
+    def _covered_anywhere(self, word: Word) -> bool:
+        return any(self._known(word.key, self._vocabulary(kind)) for kind in self.kb.questions)
+
+    def _shown(self, missing: Sequence[Word], content: Sequence[Word] = ()) -> str:
+        """How the aspect is named: a marker as the citizen wrote it if it is a noun („Präsident“),
+        else its group's name („Kosten“ for "kostet"); otherwise the citizen's first unknown noun
+        („Sprache“ rather than "spricht"), else the first unknown word."""
+        for word in missing:
+            name = self._marker_name(word, content)
+            if name:
+                return word.text if word.text[:1].isupper() else name
+        nouns = [word for word in missing if word.text[:1].isupper()]
+        return (nouns or list(missing))[0].text
