@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import DOCS_FILE, RESULTS_DIR, live, machine, understanding
+from bench import DOCS_FILE, RESULTS_DIR, blind, live, machine, understanding
 from bench.report import summary, update_docs
 from bench.speed import LoadPlan
 from bench.targets import judge
@@ -32,7 +32,7 @@ log = logging.getLogger("bench")
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=("understanding", "live"), help="run one part (partial results)")
+    parser.add_argument("--only", choices=("understanding", "blind", "live"), help="run one part (partial results)")
     parser.add_argument("--report", action="store_true", help="only print and regenerate docs from latest.json")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("BENCH_JOBS", "2")),
                         help="trainings at the same time (default 2, one per core)")
@@ -92,6 +92,9 @@ def main() -> None:
             log.info("part 1: understanding (%d parallel trainings, %d folds)", arguments.jobs, arguments.folds)
             results["understanding"] = understanding.run(work, logs, arguments.jobs, arguments.folds)
             shutil.copy(work / "test_nlu_noisy.yml", RESULTS_DIR / "test_nlu_noisy.yml")
+        if arguments.only in (None, "blind"):
+            log.info("blind set end to end: ours, without the encoder, Rasa's stock pipeline")
+            results["blind"] = blind.compare(work, logs, arguments.jobs)
         if arguments.only in (None, "live"):
             log.info("parts 2 and 3: answers and speed against the running stack")
             load = LoadPlan(tuple(int(n) for n in arguments.concurrency.split(",")), arguments.rounds,

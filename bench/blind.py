@@ -29,6 +29,7 @@ import json
 import logging
 import math
 import re
+import statistics
 import sys
 import tempfile
 import uuid
@@ -39,10 +40,14 @@ from typing import Any, Sequence
 
 import yaml
 
+from assistant.settings import PROJECT_ROOT
 from bench import BENCH_DIR, RESULTS_DIR
 from bench.client import send_message, session
 
 BLIND_DIR = BENCH_DIR / "blind"
+VARIANTS = ("stock", "without_encoder")
+ENCODER_STEP = "SentenceEncoderFeaturizer"
+TRAIN_TIMEOUT_S = 25 * 60
 HONEST = re.compile(r"liegen mir keine gesicherten Informationen vor|kann ich (Ihnen )?nicht sagen|"
                     r"(steht|finde ich) (nicht|nichts) in meinen Quellen", re.IGNORECASE)
 NOT_UNDERSTOOD = re.compile(r"nicht verstanden", re.IGNORECASE)
@@ -79,6 +84,7 @@ class Outcome:
     replies: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     wrong_fact: bool = False
+    latencies_s: list[float] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -162,6 +168,7 @@ async def _converse(http: Any, base_url: str, case: Case, signatures: dict[str, 
     for index, turn in enumerate(case.turns, start=1):
         exchange = await send_message(http, base_url, sender, turn.user)
         outcome.replies.append(exchange.text)
+        outcome.latencies_s.append(exchange.latency_s)
         if not exchange.ok:
             outcome.problems.append(f"turn {index}: error {exchange.error}")
             continue
@@ -172,7 +179,8 @@ async def _converse(http: Any, base_url: str, case: Case, signatures: dict[str, 
 
 
 async def evaluate(base_url: str, cases: Sequence[Case], signatures: dict[str, str],
-                   concurrency: int = 2) -> list[Outcome]:
+                   concurrency: int = 1) -> list[Outcome]:
+    """One conversation at a time by default, so the latencies are those of one citizen."""
     limit = asyncio.Semaphore(concurrency)
     async with session(concurrency) as http:
         async def one(case: Case) -> Outcome:
@@ -191,12 +199,16 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         for name, items in sorted(by_category.items())
     }
     passed = sum(o.passed for o in outcomes)
+    latencies = sorted(latency for o in outcomes for latency in o.latencies_s)
     problems = Counter(problem.split(": ", 1)[-1].split(" /")[0] for o in outcomes for problem in o.problems)
     return {
         "cases": len(outcomes),
         "passed": passed,
         "share": round(passed / len(outcomes), 4) if outcomes else None,
         "confident_wrong_facts": sum(o.wrong_fact for o in outcomes),
+        "messages": len(latencies),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1) if latencies else None,
         "categories": categories,
         "problem_kinds": dict(problems.most_common(12)),
         "outcomes": {o.case.id: o.passed for o in outcomes},
@@ -229,9 +241,65 @@ def run_with_model(model_dir: Path, work: Path, logs: Path) -> dict[str, Any]:
     settings = replace(stack_settings(work / f"var-blind-{model_dir.name}"), model_dir=model_dir)
     running = start_stack(settings, logs / f"stack-blind-{model_dir.name}")
     try:
-        return run_against(running.url, settings.knowledge_dir)
+        result = run_against(running.url, settings.knowledge_dir)
     finally:
-        running.stop()
+        memory = running.stop()
+    result["peak_rss_mb"] = memory
+    return result
+
+
+def variant_config(name: str, work: Path) -> Path:
+    """A whole-assistant config for a comparison model: same policies as config.yml, another pipeline.
+
+    ``stock``: Rasa's default pipeline (bench/config-rasa-default.yml, its fallback at 0.3);
+    ``without_encoder``: config.yml without the sentence-encoder featurizer.
+    """
+    ours = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
+    if name == "stock":
+        config = yaml.safe_load((BENCH_DIR / "config-rasa-default.yml").read_text(encoding="utf-8"))
+        config["policies"] = ours["policies"]
+    elif name == "without_encoder":
+        config = dict(ours, pipeline=[step for step in ours["pipeline"] if not step["name"].endswith(ENCODER_STEP)])
+    else:
+        raise ValueError(name)
+    path = work / f"config-{name}.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _train_variant(name: str, work: Path, logs: Path) -> tuple[Path, dict[str, Any]]:
+    from bench.procs import bench_environment, python_module, run_measured
+
+    out = work / f"models-{name}"
+    finished = run_measured(
+        python_module("rasa", "train", "--config", str(variant_config(name, work)), "--domain", "domain.yml",
+                      "--data", "data/nlu", "data/stories", "--out", str(out), "--fixed-model-name", name),
+        logs / f"train-blind-{name}.log", TRAIN_TIMEOUT_S, bench_environment(RASA_MAX_CACHE_SIZE="0"))
+    if not finished.ok:
+        raise RuntimeError(f"training the {name} model failed, see {logs / f'train-blind-{name}.log'}")
+    return out, {"wall_s": finished.wall_s, "cpu_s": finished.cpu_s}
+
+
+def compare(work: Path, logs: Path, jobs: int = 2) -> dict[str, Any]:
+    """The blind set on our model (models/, as `make run` serves it), Rasa's stock pipeline and
+    our pipeline without the sentence encoder, each trained in this run on the same data, with
+    the same domain, stories, policies and actions; plus the paired comparison with the stock one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.settings import get_settings
+    from assistant.stack import model_path
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        trained = dict(zip(VARIANTS, pool.map(lambda name: _train_variant(name, work, logs), VARIANTS),
+                           strict=True))
+    results: dict[str, Any] = {"set": {"files": [path.name for path in sorted(BLIND_DIR.glob("*.yml"))],
+                                       "cases": len(load_cases())}}
+    ours_dir = model_path(get_settings()).parent
+    results["ours"] = run_with_model(ours_dir, work, logs)
+    for name, (model_dir, training) in trained.items():
+        results[name] = {**run_with_model(model_dir, work, logs), "training": training}
+    results["ours_vs_stock"] = mcnemar(results["ours"]["outcomes"], results["stock"]["outcomes"])
+    return results
 
 
 def print_summary(name: str, result: dict[str, Any]) -> None:

@@ -142,6 +142,38 @@ def block_cross_validation(results: dict[str, Any]) -> str:
     return table((head, ""), rows)
 
 
+BLIND_VARIANTS = (("ours", "ours (models/)"), ("without_encoder", "ours without the sentence encoder"),
+                  ("stock", "Rasa's stock pipeline"))
+
+
+def block_blind(results: dict[str, Any]) -> str:
+    blind = results.get("blind")
+    if not blind:
+        return "_Not measured in this run._"
+    variants = [(key, label) for key, label in BLIND_VARIANTS if key in blind]
+    categories = sorted({name for key, _ in variants for name in blind[key]["categories"]})
+
+    def cell(key: str, category: str | None = None) -> str:
+        node = blind[key] if category is None else blind[key]["categories"].get(category)
+        return f"{node['share']:.3f} ({node['passed']}/{node['cases']})" if node else "–"
+
+    rows = [("**all**", *(cell(key) for key, _ in variants))]
+    rows += [(category, *(cell(key, category) for key, _ in variants)) for category in categories]
+    rows.append(("confident wrong facts", *(str(blind[key]["confident_wrong_facts"]) for key, _ in variants)))
+    rows.append(("message p50 / p95 (ms), one conversation",
+                 *(f"{fmt(blind[key]['p50_ms'])} / {fmt(blind[key]['p95_ms'])}" for key, _ in variants)))
+    rows.append(("Rasa server peak RSS (MiB)", *(fmt(_get(blind[key], "peak_rss_mb", "rasa")) for key, _ in variants)))
+    rows.append(("action server peak RSS (MiB)",
+                 *(fmt(_get(blind[key], "peak_rss_mb", "actions")) for key, _ in variants)))
+    text = table((f"Blind set, {blind['set']['cases']} conversations", *(label for _, label in variants)), rows)
+    paired = blind.get("ours_vs_stock")
+    if paired:
+        text += (f"\n\nPaired with the stock pipeline: {paired['only_first']} conversations only ours gets "
+                 f"right, {paired['only_second']} only the stock pipeline (exact McNemar test, "
+                 f"p = {paired['p_value']}).")
+    return text
+
+
 def block_answers(results: dict[str, Any]) -> str:
     answers = _get(results, "live", "answers")
     if not answers:
@@ -284,6 +316,7 @@ def block_resources(results: dict[str, Any]) -> str:
 BLOCKS: dict[str, Callable[[dict[str, Any]], str]] = {
     "run": block_run,
     "targets": block_targets,
+    "blind": block_blind,
     "understanding": block_understanding,
     "per-intent": block_per_intent,
     "cross-validation": block_cross_validation,
@@ -320,7 +353,8 @@ def summary(results: dict[str, Any]) -> str:
         lines.append(f"  {item['target']:<62} {value:>14}   {status}")
     width = max(len(line) for line in lines)
     out = ["Targets", "-" * width, *lines, ""]
-    for title, name in (("Understanding", "understanding"), ("Answers", "answers"), ("Speed", "load"),
+    for title, name in (("Blind set, end to end", "blind"), ("Understanding", "understanding"),
+                        ("Answers", "answers"), ("Speed", "load"),
                         ("Long conversation", "long-conversation"), ("Knowledge base grown", "knowledge-growth"),
                         ("Where the time goes (profile)", "profile"),
                         ("Resources", "resources")):

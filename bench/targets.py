@@ -90,8 +90,47 @@ def _rss(results: dict[str, Any]) -> float | None:
     return _get(results, "live", "peak_rss_mb", "stack", "rasa")
 
 
+def _blind(results: dict[str, Any], *path: str) -> Any:
+    return _get(results, "blind", "ours", *path)
+
+
+def _blind_category(category: str) -> Callable[[dict[str, Any]], float | None]:
+    return lambda results: _blind(results, "categories", category, "share")
+
+
+def _above_stock(value: float, results: dict[str, Any]) -> bool:
+    stock = _get(results, "blind", "stock", "share")
+    return stock is not None and value > stock
+
+
+def _stock_detail(results: dict[str, Any]) -> str | None:
+    stock, paired = _get(results, "blind", "stock", "share"), _get(results, "blind", "ours_vs_stock")
+    if stock is None or not paired:
+        return None
+    return (f"stock pipeline {stock:.3f}; {paired['only_first']} only ours, {paired['only_second']} only stock, "
+            f"p = {paired['p_value']}")
+
+
+def _p50_over_without_encoder(results: dict[str, Any]) -> float | None:
+    ours, plain = _blind(results, "p50_ms"), _get(results, "blind", "without_encoder", "p50_ms")
+    return None if ours is None or plain is None else round(ours - plain, 1)
+
+
 TARGETS = (
-    Target("intent_accuracy", "Intent accuracy (held-out test set) ≥ 0.95",
+    Target("blind", "Blind set (end to end) ≥ 0.93 and above Rasa's stock pipeline",
+           lambda r: _blind(r, "share"), lambda v, r: v >= 0.93 and _above_stock(v, r), detail=_stock_detail),
+    Target("blind_unanswerable", "Blind set, unanswerable questions answered honestly ≥ 0.95",
+           _blind_category("unanswerable"), lambda v, r: v >= 0.95),
+    Target("blind_false_premise", "Blind set, premises confirmed or corrected ≥ 0.90",
+           _blind_category("false_premise"), lambda v, r: v >= 0.90),
+    Target("blind_followup", "Blind set, follow-ups ≥ 0.90", _blind_category("followup"), lambda v, r: v >= 0.90),
+    Target("blind_english", "Blind set, English questions ≥ 0.80", _blind_category("english"),
+           lambda v, r: v >= 0.80),
+    Target("cv", "5-fold cross-validation intent accuracy ≥ 0.88",
+           lambda r: _get(r, "understanding", "cross_validation", "intent_accuracy", "mean"), lambda v, r: v >= 0.88),
+    Target("p50_encoder", "Message p50, one conversation: ≤ 25 ms above the model without the encoder",
+           _p50_over_without_encoder, lambda v, r: v <= 25.0, " ms"),
+    Target("intent_accuracy", "Intent accuracy (held-out test set; a regression check, it guided the data) ≥ 0.95",
            lambda r: _ours(r, "clean", "intent_accuracy"), lambda v, r: v >= 0.95),
     Target("intent_accuracy_vs_default", "Intent accuracy ≥ Rasa default pipeline's",
            lambda r: _ours(r, "clean", "intent_accuracy"), _not_below_default),
@@ -111,7 +150,7 @@ TARGETS = (
            lambda v, r: v <= 1.2, "×"),
     Target("training", "Training (NLU, config.yml) ≤ 3 min",
            lambda r: _get(r, "understanding", "configs", "ours", "training", "wall_s"), lambda v, r: v <= 180, " s"),
-    Target("rasa_rss", "Rasa server peak RSS ≤ 1.5 GiB (1536 MiB)", _rss, lambda v, r: v <= 1.5 * GIB_MB, " MiB"),
+    Target("rasa_rss", "Rasa server peak RSS ≤ 1.8 GiB (1843 MiB)", _rss, lambda v, r: v <= 1.8 * GIB_MB, " MiB"),
 )
 
 
