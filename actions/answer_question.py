@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dispatch import send, turn_from
+from actions.handoff import hand_off
 from actions.knowledge import answerer
 
 
@@ -18,4 +19,6 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return send(dispatcher, answerer().reply(turn_from(tracker)))
+        reply = answerer().reply(turn_from(tracker))
+        # A citizen who wants a person, in words the intent model took for a question.
+        return hand_off(dispatcher, tracker) if reply.handoff else send(dispatcher, reply)

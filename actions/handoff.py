@@ -12,6 +12,14 @@ from actions.knowledge import knowledge_base
 from assistant.handoff import handoff_text, new_code
 
 
+def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """The human route with the conversation's code."""
+    # One code per conversation: asking twice must not invalidate the code already given.
+    code = tracker.get_slot("handoff_code") or new_code()
+    dispatcher.utter_message(text=handoff_text(knowledge_base().contact, code))
+    return [SlotSet("handoff_code", code)]
+
+
 class ActionHandoff(Action):
     def name(self) -> str:
         return "action_handoff"
@@ -19,7 +27,4 @@ class ActionHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        # One code per conversation: asking twice must not invalidate the code already given.
-        code = tracker.get_slot("handoff_code") or new_code()
-        dispatcher.utter_message(text=handoff_text(knowledge_base().contact, code))
-        return [SlotSet("handoff_code", code)]
+        return hand_off(dispatcher, tracker)

@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 from assistant.knowledge import Fact, KnowledgeBase, MembershipStatus, Question, Source
 from assistant.knowledge.base import OTHER_NETWORK, Membership
 from assistant.understanding import premise
-from assistant.understanding.aspects import Aspect, AspectMatcher
+from assistant.understanding.aspects import CANDIDATES, Aspect, AspectMatcher
 from assistant.understanding.language import ENGLISH_NOTE, OTHER_LANGUAGE_NOTE, Language, detect
 
 FOLLOW_UP_INTENT = "inform_network"
@@ -24,6 +24,7 @@ MEMBERSHIP_QUESTION = "ask_membership"
 # Intents that mean the NLU is unsure or sees no knowledge question; the answerer looks again.
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+HANDOFF_INTENT = "request_human"
 NOT_UNDERSTOOD_RESPONSE = "utter_default"
 OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
 # Intents the answer action takes without a kind of question of their own in questions.yml, and
@@ -74,6 +75,7 @@ class Reply:
     messages: tuple[Message, ...]
     context: Context
     facts: tuple[Fact, ...] = ()
+    handoff: bool = False  # the citizen wants a person: the human route instead of messages
 
 
 def format_date(value) -> str:
@@ -135,7 +137,7 @@ class Answerer:
         if language is Language.OTHER:
             return Reply((Message(OTHER_LANGUAGE_NOTE),), turn.context)
         reply = self._understood_reply(turn, language)
-        return prefixed(reply, ENGLISH_NOTE) if language is Language.ENGLISH else reply
+        return prefixed(reply, ENGLISH_NOTE) if language is Language.ENGLISH and reply.messages else reply
 
     def _understood_reply(self, turn: Turn, language: Language) -> Reply:
         """Decide what is asked: the intent, checked against the words of the question."""
@@ -143,6 +145,8 @@ class Answerer:
             return self._answer(turn.context.question or DEFAULT_QUESTION, turn)
         if turn.text.startswith("/") and turn.intent in self.kb.questions:
             return self._answer(turn.intent, turn)  # a button the assistant offered
+        if HANDOFF_INTENT in turn.ranking[:CANDIDATES] and self.aspects.wants_person(turn.text):
+            return Reply((), turn.context, handoff=True)
         unsure = turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
         ranking = list(dict.fromkeys(kind for kind in (turn.intent, *turn.ranking) if kind in self.kb.questions))
         named = bool(self.kb.find_networks(turn.text))
@@ -164,9 +168,14 @@ class Answerer:
         if unsure and aspect.alternatives:
             return self._ask_which_question(aspect.kind, aspect.alternatives[0], turn)
         reply = self._answer(aspect.kind, turn)
-        if claim and reply.facts:
-            claim = self.aspects.claim_words(turn.text, aspect.kind)
-            reply = prefixed(reply, premise.judge(claim, turn.text, reply.facts).value)
+        if not reply.facts:
+            return reply
+        years = premise.unmatched_years(turn.text, reply.facts)
+        if years and not (claim or premise.is_yes_no(turn.text)):
+            return self._unknown_aspect(replace(aspect, unknown_word=years[0]), turn)
+        if claim or years:
+            words = self.aspects.claim_words(turn.text, aspect.kind)
+            reply = prefixed(reply, premise.judge(words, turn.text, reply.facts).value)
         return reply
 
     def _not_understood(self, turn: Turn) -> Reply:
@@ -174,21 +183,20 @@ class Answerer:
         return Reply((Message("", response=response),), turn.context)
 
     def _unknown_aspect(self, aspect: Aspect, turn: Turn) -> Reply:
-        """ "Zum Stichwort „Sprache“ liegen mir zu Efus keine gesicherten Informationen vor." """
+        """ "Zum Stichwort „Sprache“ bei Efus liegen mir keine gesicherten Informationen vor." """
         question = self.kb.questions[aspect.kind]
         word = (aspect.unknown_word or "")[:_MAX_SHOWN_WORD]
         networks = [n for n in self._networks(turn) if n != OTHER_NETWORK]
         if question.subject == "city":
             city = self.kb.subject(self.kb.contact.city)
-            about = f"zur Rolle von {city.name}" + (
-                f" bei {self.kb.subject(networks[0]).name}" if len(networks) == 1 else "")
+            about = f"für {city.name}" + (f" bei {self.kb.subject(networks[0]).name}" if len(networks) == 1 else "")
             pointer = f" Bitte wenden Sie sich an {self.kb.contact.route}."
         else:
             subjects = [self.kb.subject(n) for n in networks] or self.kb.networks()
-            about = "zu " + " und ".join(subject.name for subject in subjects)
+            about = "bei " + " und ".join(subject.name for subject in subjects)
             pointer = "".join(f" Mehr erfahren Sie auf der Website von {subject.name}: {subject.website}"
                               for subject in subjects if subject.website)
-        text = f"Zum Stichwort „{word}“ liegen mir {about} keine gesicherten Informationen vor.{pointer}"
+        text = f"Zum Stichwort „{word}“ {about} liegen mir keine gesicherten Informationen vor.{pointer}"
         remembered = networks[0] if len(networks) == 1 else turn.context.network
         return Reply((Message(text),), Context(remembered, aspect.kind, turn.context.city))
 

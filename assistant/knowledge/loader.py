@@ -201,7 +201,7 @@ def load_knowledge_base(directory: str | Path, place_names: Iterable[str] = ()) 
                                              tuple(raw.get("keywords", ())))
         if "vocabulary" in document:
             raw = document["vocabulary"]
-            vocabulary = Vocabulary(tuple(raw.get("general", ())),
+            vocabulary = Vocabulary(tuple(raw.get("general", ())), tuple(raw.get("handoff", ())),
                                     {name: tuple(group) for name, group in raw.get("not_in_sources", {}).items()})
         if "contact" in document:
             raw = document["contact"]

@@ -92,5 +92,6 @@ class Vocabulary:
     """Words that decide whether a question asks for something the sources hold (vocabulary.yml)."""
 
     general: tuple[str, ...] = ()  # say nothing about the aspect asked for ("bitte", "erfahren")
+    handoff: tuple[str, ...] = ()  # a citizen who wants a person ("Ansprechpartner", "Rathaus")
     # Words that ask for what no fact holds (amounts, future dates), by the aspect's name.
     not_in_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -84,6 +84,7 @@ class AspectMatcher:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._general = {stem(word) for word in kb.vocabulary.general}
+        self._person = {stem(word) for word in kb.vocabulary.handoff}
         self._markers: dict[str, str] = {}
         # "hoch+beitrag": "hoch" asks for an amount only beside a word containing "beitrag".
         self._paired: dict[str, list[tuple[str, str]]] = {}
@@ -129,6 +130,10 @@ class AspectMatcher:
                 continue
             found.append(Word(token, key))
         return found
+
+    def wants_person(self, text: str) -> bool:
+        """Whether the message uses a word of a citizen who wants to talk to a person."""
+        return any(stem(part) in self._person for token in words(text) for part in token.split("-"))
 
     def claim_words(self, text: str, kind: str) -> list[str]:
         """What a claim asserts ("… doch in Spanien gegründet, oder?" → "Spanien"): its words

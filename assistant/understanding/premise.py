@@ -17,10 +17,16 @@ from assistant.knowledge.names import stem, words
 
 _CLAIM = re.compile(
     r"\boder\s*\?*\s*$|\boder nicht\b|\bnicht wahr\b|\bstimmt(?:'?s| es| das)?\b|\bist (?:es|das) "
-    r"(?:richtig|korrekt|wahr)\b|\brichtig\s*\?+\s*$|\bgell\b|\bne\s*\?+\s*$|\b(?:ich )?(?:habe|hab) "
-    r"(?:gelesen|gehört)\b|\bdoch\b|\bisn'?t it\b|\bis it true\b|\bright\s*\?+\s*$",
+    r"(?:richtig|korrekt|wahr)\b|\b(?:richtig|korrekt|wahr)\s*\?+\s*$|\bgell\b|\bne\s*\?+\s*$|"
+    r"\b(?:ich )?(?:habe|hab) (?:\w+ )?(?:gelesen|gehört)\b|\bdoch\b|\bsoweit ich weiß\b|"
+    r"\bwenn ich mich nicht irre\b|\bmeines wissens\b|\bangeblich\b|\bich (?:glaube|dachte)\b|"
+    r"\bisn'?t it\b|\bis it true\b|\bright\s*\?+\s*$",
     re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A question that starts with a verb asks whether something is so: "Sitzt Efus in Brüssel?"
+_YES_NO = re.compile(r"^\s*(?:ist|sind|war|waren|hat|haben|hatte|wurde|wurden|gibt|gab|gehört|gehören|sitzt|"
+                     r"liegt|zählt|kam|entstand)\b", re.IGNORECASE)
 
 
 class Verdict(enum.Enum):
@@ -31,6 +37,17 @@ class Verdict(enum.Enum):
 
 def is_claim(text: str) -> bool:
     return bool(_CLAIM.search(text))
+
+
+def is_yes_no(text: str) -> bool:
+    return bool(_YES_NO.search(text))
+
+
+def unmatched_years(text: str, facts: Sequence[Fact]) -> list[str]:
+    """Years the question names that the answering facts do not: "Wie viele Mitglieder hatte Efus
+    1990?" is not answered by today's count, and "Ist Bochum seit 2020 dabei?" is not so."""
+    known = set(_YEAR.findall(" ".join(fact.answer for fact in facts)))
+    return [year for year in _YEAR.findall(text) if year not in known]
 
 
 def judge(claim_words: Sequence[str], text: str, facts: Sequence[Fact]) -> Verdict:

@@ -82,7 +82,7 @@ def test_a_question_about_an_aspect_without_facts_is_answered_honestly_not_with_
     messages, events = run(ActionAnswerQuestion(), tracker(
         "ask_offers", "Welche Sprache spricht man auf den Efus-Konferenzen?", ranking=("ask_topics",)))
     text = messages[0]["text"]
-    assert text.startswith("Zum Stichwort „Sprache“ liegen mir zu Efus keine gesicherten Informationen vor.")
+    assert text.startswith("Zum Stichwort „Sprache“ bei Efus liegen mir keine gesicherten Informationen vor.")
     assert "https://efus.eu" in text and "Konferenzen" not in text and len(messages) == 1
     assert slots_of(events)["network"] == "efus"
 
@@ -139,3 +139,26 @@ def test_an_english_question_gets_the_fact_after_one_english_sentence():
 def test_another_language_gets_a_note_in_german_and_english():
     messages, _ = run(ActionAnswerQuestion(), tracker("ask_seat", "Où se trouve le siège de l'Efus ?"))
     assert "nur auf Deutsch" in messages[0]["text"] and "only answer in German" in messages[0]["text"]
+
+
+def test_a_year_the_facts_do_not_name_is_not_answered_with_todays_figure():
+    messages, _ = run(ActionAnswerQuestion(), tracker("ask_members", "Wie viele Mitglieder hatte Efus 1990?"))
+    assert messages[0]["text"].startswith("Zum Stichwort „1990“ bei Efus liegen mir keine gesicherten")
+
+
+def test_a_yes_no_question_with_a_wrong_year_is_answered_no():
+    messages, _ = run(ActionAnswerQuestion(), tracker("ask_city_role", "Ist Bochum seit 2020 Mitglied bei Efus?"))
+    assert messages[0]["text"].startswith("Nein, das stimmt so nicht.") and "2023" in messages[0]["text"]
+
+
+def test_a_person_asked_for_in_question_words_gets_the_human_route():
+    messages, events = run(ActionAnswerQuestion(), tracker(
+        "ask_leadership", "Wer ist im Rathaus für Efus zuständig? Mit dem möchte ich sprechen.",
+        ranking=("request_human",)))
+    assert "Gesprächscode" in messages[0]["text"] and slots_of(events)["handoff_code"]
+
+
+def test_a_question_about_staff_is_no_handoff_when_the_model_did_not_consider_one():
+    messages, _ = run(ActionAnswerQuestion(), tracker("ask_members", "Wie viele Mitarbeiter hat DEFUS?",
+                                                      ranking=("ask_seat",)))
+    assert "Gesprächscode" not in messages[0]["text"] and "keine gesicherten" in messages[0]["text"]

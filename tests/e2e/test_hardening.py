@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sqlite3
 import statistics
@@ -109,8 +110,11 @@ def test_personal_data_is_redacted_before_it_is_stored(ask, stack):
     stored = " ".join(rows)
     [user_text] = [json.loads(row)["text"] for row in rows if json.loads(row).get("event") == "user"]
     assert user_text == "Wann wurde DEFUS gegründet? [entfernt] [entfernt] [entfernt]"
-    for secret in ("mustermann", "example.org", "9101234", "DE89", "0532"):
+    for secret in ("mustermann", "example.org", "DE89"):
         assert secret not in stored
+    # Numbers only as whole numbers: the stored confidences (0.0020532…) may contain any digits.
+    for secret in ("9101234", "0532"):
+        assert not re.search(rf"(?<![\d.]){secret}(?!\d)", stored), secret
 
 
 @pytest.mark.model

@@ -23,7 +23,7 @@ def new_sender() -> str:
 def test_a_question_the_sources_cannot_answer_gets_an_honest_reply_naming_its_aspect(ask, question, aspect,
                                                                                     network):
     reply = ask(new_sender(), question)
-    assert f"Zum Stichwort „{aspect}“ liegen mir zu {network} keine gesicherten Informationen vor." in reply
+    assert f"Zum Stichwort „{aspect}“ bei {network} liegen mir keine gesicherten Informationen vor." in reply
     assert "Quelle" not in reply and "Website" in reply
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from assistant.knowledge import KnowledgeBase
 from assistant.understanding.aspects import AspectMatcher
-from assistant.understanding.premise import Verdict, is_claim, judge
+from assistant.understanding.premise import Verdict, is_claim, judge, unmatched_years
 
 
 @pytest.mark.parametrize("text, claim", [
@@ -30,3 +30,9 @@ def test_claims_are_recognised_by_their_form(text, claim):
 def test_claims_are_judged_against_the_answering_facts_only(kb: KnowledgeBase, text, kind, fact, verdict):
     words = AspectMatcher(kb).claim_words(text, kind)
     assert judge(words, text, [kb.fact(fact)]) is verdict
+
+
+def test_years_the_facts_do_not_name_are_found(kb: KnowledgeBase):
+    founding = [kb.fact("efus-founding")]
+    assert unmatched_years("Wie viele Mitglieder hatte Efus 1990?", founding) == ["1990"]
+    assert unmatched_years("Wurde Efus 1987 gegründet?", founding) == []
