@@ -52,7 +52,7 @@ def test_unanswered_questions_are_grouped_counted_and_dated(conversations: dict)
     assert result.exit_code == 0, result.stderr
     today = datetime.now().strftime("%d.%m.%Y")
     assert result.lines[0] == (f"Unbeantwortete Fragen {today}: 6 von 7 Fragen, in 2 Gruppen ähnlicher "
-                               "Formulierungen („unsicher erkannt“ heißt: Konfidenz unter 0,60).")
+                               "Formulierungen („unsicher erkannt“ heißt: Konfidenz unter 0,30).")
     rows = result.lines[result.lines.index("") + 3:]
     assert rows[0].split()[0] == "4"
     assert f"{GARBAGE_LOT} (+2 ähnliche)" in rows[0] and "nicht zuständig" in rows[0] and today in rows[0]
@@ -138,6 +138,9 @@ def test_the_threshold_is_the_one_rasa_applies(tmp_path):
     from assistant.editing.project import RASA_FALLBACK_THRESHOLD, Project
 
     assert FallbackClassifier.get_default_config()["threshold"] == RASA_FALLBACK_THRESHOLD
-    assert Project(PROJECT_ROOT).fallback_threshold() == 0.6  # config.yml
+    assert Project(PROJECT_ROOT).fallback_threshold() == 0.3  # config.yml
+    (tmp_path / "config.yml").write_text("pipeline:\n  - name: FallbackClassifier\n    threshold: 0.6\n",
+                                         encoding="utf-8")
+    assert Project(tmp_path).fallback_threshold() == 0.6
     (tmp_path / "config.yml").write_text("pipeline:\n  - name: FallbackClassifier\n", encoding="utf-8")
     assert Project(tmp_path).fallback_threshold() == RASA_FALLBACK_THRESHOLD
