@@ -46,7 +46,8 @@ from bench.client import send_message, session
 
 BLIND_DIR = BENCH_DIR / "blind"
 VARIANTS = ("stock", "without_encoder")
-ENCODER_STEP = "SentenceEncoderFeaturizer"
+# The new features of the issue on understanding: the encoder and the classifier that uses it.
+NEW_FEATURE_STEPS = ("SentenceEncoderFeaturizer", "SentenceIntentClassifier")
 TRAIN_TIMEOUT_S = 25 * 60
 HONEST = re.compile(r"liegen mir keine gesicherten Informationen vor|kann ich (Ihnen )?nicht sagen|"
                     r"(steht|finde ich) (nicht|nichts) in meinen Quellen", re.IGNORECASE)
@@ -252,14 +253,19 @@ def variant_config(name: str, work: Path) -> Path:
     """A whole-assistant config for a comparison model: same policies as config.yml, another pipeline.
 
     ``stock``: Rasa's default pipeline (bench/config-rasa-default.yml, its fallback at 0.3);
-    ``without_encoder``: config.yml without the sentence-encoder featurizer.
+    ``without_encoder``: config.yml without the sentence encoder and the intent classifier over
+    it, so DIET decides the intent again (from the sparse features alone).
     """
     ours = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
     if name == "stock":
         config = yaml.safe_load((BENCH_DIR / "config-rasa-default.yml").read_text(encoding="utf-8"))
         config["policies"] = ours["policies"]
     elif name == "without_encoder":
-        config = dict(ours, pipeline=[step for step in ours["pipeline"] if not step["name"].endswith(ENCODER_STEP)])
+        pipeline = [dict(step) for step in ours["pipeline"] if not step["name"].endswith(NEW_FEATURE_STEPS)]
+        for step in pipeline:
+            if step["name"] == "DIETClassifier":
+                step.pop("intent_classification", None)
+        config = dict(ours, pipeline=pipeline)
     else:
         raise ValueError(name)
     path = work / f"config-{name}.yml"

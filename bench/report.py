@@ -142,7 +142,8 @@ def block_cross_validation(results: dict[str, Any]) -> str:
     return table((head, ""), rows)
 
 
-BLIND_VARIANTS = (("ours", "ours (models/)"), ("without_encoder", "ours without the sentence encoder"),
+BLIND_VARIANTS = (("ours", "ours (models/)"),
+                  ("without_encoder", "ours without the encoder and its classifier (DIET decides the intent)"),
                   ("stock", "Rasa's stock pipeline"))
 
 
