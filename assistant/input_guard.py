@@ -22,6 +22,31 @@ INVALID_SENDER = ("Die Gesprächskennung („sender“) darf nur Buchstaben, Zif
 NOT_AN_OBJECT = ("Die Anfrage muss ein JSON-Objekt mit den Feldern „sender“ und „message“ sein.")
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def only_last_question(limit: int) -> str:
+    """The sentence in front of the answer to a message over the limit (never its text)."""
+    count = f"{limit:,}".replace(",", ".")
+    return f"Ihre Nachricht ist länger als {count} Zeichen, daher habe ich nur die letzte Frage darin beantwortet."
+
+
+def last_question(text: str, limit: int) -> str:
+    """The part of a long message that is answered: its last sentence ending in "?", else its
+    end; either cut to at most `limit` characters at a word boundary ("" when there is none).
+
+    A citizen's long story usually ends with the one question it is about; the rest is context
+    that the intent model would only be confused by, and that would cost more per message.
+    """
+    questions = [part for part in _SENTENCE_END.split(text) if part.rstrip().endswith("?")]
+    candidate = (questions[-1] if questions else text).strip()
+    if len(candidate) > limit:
+        tail = candidate[-limit:]
+        space = tail.find(" ")
+        candidate = tail[space + 1:].strip() if space >= 0 else ""
+    return candidate
+
+
 def too_long(limit: int) -> str:
     return (f"Ihre Nachricht ist leider zu lang. Bitte fassen Sie Ihre Frage kürzer "
             f"(höchstens {limit:,} Zeichen).".replace(",", "."))
@@ -35,6 +60,7 @@ class Checked:
     text: str | None = None
     problem: str | None = None
     client_error: bool = False
+    notice: str | None = None  # a sentence the reply starts with (only part of the text answered)
 
 
 def clean_text(text: str) -> str:
@@ -49,7 +75,7 @@ def clean_text(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
-def check_request(payload: Any, max_chars: int) -> Checked:
+def check_request(payload: Any, max_chars: int, last_question_only: bool = True) -> Checked:
     """Validate a REST webhook body {"sender": ..., "message": ...}."""
     if not isinstance(payload, dict):
         return Checked(problem=NOT_AN_OBJECT, client_error=True)
@@ -61,14 +87,19 @@ def check_request(payload: Any, max_chars: int) -> Checked:
     message = payload.get("message")
     if not isinstance(message, str):
         return Checked(sender=sender, problem=NOT_A_TEXT, client_error=True)
-    return check_text(sender, message, max_chars)
+    return check_text(sender, message, max_chars, last_question_only)
 
 
-def check_text(sender: str, message: str, max_chars: int) -> Checked:
+def check_text(sender: str, message: str, max_chars: int, last_question_only: bool = False) -> Checked:
+    """A citizen's message, cleaned and redacted; over `max_chars`, refused, or with
+    `last_question_only` reduced to its last question (`notice` then says so)."""
     # The length is judged on what was sent, so padding a text with control characters does not
     # sneak past the limit.
     if len(message) > max_chars:
-        return Checked(sender=sender, problem=too_long(max_chars))
+        question = last_question(clean_text(message), max_chars) if last_question_only else ""
+        if not question:
+            return Checked(sender=sender, problem=too_long(max_chars))
+        return Checked(sender=sender, text=redact(question), notice=only_last_question(max_chars))
     text = clean_text(message)
     if not text:
         return Checked(sender=sender, problem=EMPTY_MESSAGE, client_error=True)

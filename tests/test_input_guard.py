@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import input_guard
-from assistant.input_guard import check_request, clean_text
+from assistant.input_guard import check_request, check_text, clean_text, last_question, only_last_question
 
 
 @pytest.mark.parametrize("payload, problem", [
@@ -29,6 +29,31 @@ def test_too_long_message_gets_a_reply_not_an_error():
     assert not checked.client_error
     assert checked.problem == ("Ihre Nachricht ist leider zu lang. Bitte fassen Sie Ihre Frage kürzer "
                                "(höchstens 1.000 Zeichen).")
+
+
+STORY = ("Ich wohne seit vielen Jahren in Bochum und habe neulich in der Zeitung etwas über "
+         "Sicherheit in der Innenstadt gelesen. " * 20)
+
+
+def test_a_long_story_is_answered_by_its_last_question_with_a_notice():
+    checked = check_request({"sender": "abc", "message": STORY + "Wann wurde DEFUS gegründet?"}, 1000)
+    assert (checked.text, checked.problem) == ("Wann wurde DEFUS gegründet?", None)
+    assert checked.notice == ("Ihre Nachricht ist länger als 1.000 Zeichen, daher habe ich nur die "
+                              "letzte Frage darin beantwortet.")
+
+
+def test_of_several_questions_the_last_one_counts_and_never_more_than_the_limit():
+    text = "Was ist Efus? " + STORY + "Wo sitzt Efus? Danke schön."
+    assert last_question(text, 1000) == "Wo sitzt Efus?"
+    without_question = last_question(STORY, 1000)
+    assert 0 < len(without_question) <= 1000 and STORY.strip().endswith(without_question)
+    assert not without_question.startswith(" ") and STORY.count(without_question.split()[0]) >= 1
+
+
+def test_the_agent_console_and_button_titles_still_refuse_long_text():
+    checked = check_text("agent-console", STORY, 1000)
+    assert checked.text is None and checked.notice is None and "zu lang" in checked.problem
+    assert only_last_question(1000) not in (checked.problem or "")
 
 
 def test_clean_text_removes_control_characters_and_folds_space():

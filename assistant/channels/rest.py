@@ -69,6 +69,8 @@ class GuardedRestInput(RestInput):
             except Exception:
                 logger.exception("Message of conversation %s failed", checked.sender)
                 collector.messages.append({"recipient_id": checked.sender, "text": apology})
+            if checked.notice:
+                collector.messages.insert(0, {"recipient_id": checked.sender, "text": checked.notice})
             return response.json(collector.messages)
 
         return webhook

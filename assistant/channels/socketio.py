@@ -204,10 +204,12 @@ class GuardedSocketIOInput(SocketIOInput):
             if not isinstance(message, str):
                 await output.send_text_message(session_id, NOT_A_TEXT)
                 return
-            checked = check_text(session_id, message, max_chars)
+            checked = check_text(session_id, message, max_chars, last_question_only=True)
             if checked.problem or checked.text is None:
                 await output.send_text_message(session_id, checked.problem or NOT_A_TEXT)
                 return
+            if checked.notice:
+                await output.send_text_message(session_id, checked.notice)
             metadata = widget_metadata(data.get(self.metadata_key))
             try:
                 await on_new_message(UserMessage(checked.text, output, session_id,

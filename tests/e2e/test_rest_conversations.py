@@ -84,6 +84,17 @@ def test_odd_input_gets_a_german_reply_without_markup(ask, message):
     assert re.search(r"[äöüß]|Ihre|Sie|ich", reply)
 
 
+def test_a_long_story_is_answered_by_its_last_question(post):
+    story = ("Ich bin neu in Bochum, lese gerade viel über die Stadt und bin dabei auf die "
+             "Sicherheitsnetzwerke gestoßen, von denen auf der Website die Rede ist. ") * 12
+    status, replies = post({"sender": new_sender(), "message": story + "Wo hat Efus seinen Sitz?"})
+    assert status == 200 and len(replies) >= 2
+    assert replies[0]["text"].startswith("Ihre Nachricht ist länger als")
+    answer = "\n".join(reply.get("text", "") for reply in replies[1:])
+    assert "Paris" in answer and "Quelle" in answer, answer
+    assert "Sicherheitsnetzwerke gestoßen" not in answer
+
+
 @pytest.mark.parametrize("body, raw", [
     ({"sender": "x", "message": ""}, None),
     ({"sender": "x", "message": "   "}, None),

@@ -18,7 +18,7 @@ import pytest
 import pytest_asyncio
 import socketio
 
-from assistant.input_guard import EMPTY_MESSAGE, NOT_A_TEXT, too_long
+from assistant.input_guard import EMPTY_MESSAGE, NOT_A_TEXT, only_last_question, too_long
 from assistant.stack import Stack
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.servers, pytest.mark.model]
@@ -162,7 +162,7 @@ async def test_a_message_before_any_session_request_gets_a_session_and_an_answer
 @pytest.mark.parametrize("message, expected", [
     ("", EMPTY_MESSAGE),
     ("   \u200b ", EMPTY_MESSAGE),
-    ("Efus " * 300, None),
+    ("a" * 1500, None),
     (42, NOT_A_TEXT),
     (None, NOT_A_TEXT),
 ])
@@ -171,6 +171,16 @@ async def test_bad_input_gets_the_german_prompt(citizens, stack, message, expect
     await citizen.session()
     reply = await citizen.ask(message)
     assert reply == (expected or too_long(stack.settings.max_message_chars))
+
+
+async def test_a_long_story_gets_a_notice_then_the_answer_to_its_last_question(citizens, stack):
+    citizen = await citizens()
+    await citizen.session()
+    story = "Ich habe in der Zeitung von den Sicherheitsnetzwerken der Stadt gelesen. " * 20
+    assert await citizen.ask(story + "Wann wurde DEFUS gegründet?") == only_last_question(
+        stack.settings.max_message_chars)
+    answer = (await asyncio.wait_for(citizen.replies.get(), REPLY_TIMEOUT))["text"]
+    assert "2010" in answer and "Quelle" in answer, answer
 
 
 async def test_only_configured_origins_may_connect(stack: Stack):
