@@ -22,6 +22,7 @@ from assistant.input_guard import check_request
 from assistant.knowledge import load_knowledge_base
 from assistant.processor import apology_text
 from assistant.settings import get_settings
+from assistant.splitting import MORE_THAN_ALLOWED, split_questions
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +62,15 @@ class GuardedRestInput(RestInput):
                     return response.json({"error": checked.problem}, status=400)
                 return response.json([{"recipient_id": checked.sender, "text": checked.problem}])
             collector = CollectingOutputChannel()
+            questions, more = split_questions(checked.text)
             try:
-                await on_new_message(
-                    UserMessage(checked.text, collector, checked.sender,
-                                input_channel=self.name(), metadata=self.get_metadata(request))
-                )
+                for question in questions:
+                    await on_new_message(
+                        UserMessage(question, collector, checked.sender,
+                                    input_channel=self.name(), metadata=self.get_metadata(request))
+                    )
+                if more:
+                    collector.messages.append({"recipient_id": checked.sender, "text": MORE_THAN_ALLOWED})
             except Exception:
                 logger.exception("Message of conversation %s failed", checked.sender)
                 collector.messages.append({"recipient_id": checked.sender, "text": apology})

@@ -41,6 +41,7 @@ from assistant import deletion
 from assistant.channels.rest import technical_problem_reply
 from assistant.input_guard import NOT_A_TEXT, check_text
 from assistant.settings import get_settings
+from assistant.splitting import MORE_THAN_ALLOWED, split_questions
 
 logger = logging.getLogger(__name__)
 
@@ -211,9 +212,13 @@ class GuardedSocketIOInput(SocketIOInput):
             if checked.notice:
                 await output.send_text_message(session_id, checked.notice)
             metadata = widget_metadata(data.get(self.metadata_key))
+            questions, more = split_questions(checked.text)
             try:
-                await on_new_message(UserMessage(checked.text, output, session_id,
-                                                 input_channel=self.name(), metadata=metadata))
+                for question in questions:
+                    await on_new_message(UserMessage(question, output, session_id,
+                                                     input_channel=self.name(), metadata=metadata))
+                if more:
+                    await output.send_text_message(session_id, MORE_THAN_ALLOWED)
             except Exception:
                 logger.exception("Message of a socket.io conversation failed")
                 await output.send_text_message(session_id, apology)

@@ -95,6 +95,24 @@ def test_a_long_story_is_answered_by_its_last_question(post):
     assert "Sicherheitsnetzwerke gestoßen" not in answer
 
 
+def test_two_questions_in_one_message_get_two_sourced_answers_in_order(post):
+    status, replies = post({"sender": new_sender(), "message": "Wann wurde Efus gegründet und wo sitzt es?"})
+    text = "\n".join(reply.get("text", "") for reply in replies)
+    assert status == 200
+    assert "1987" in text and "Paris" in text and text.index("1987") < text.index("Paris"), text
+    assert text.count("Quelle") >= 2, text
+
+
+def test_more_than_three_questions_get_three_answers_and_a_note(post):
+    message = "Was ist Efus? Wo sitzt Efus? Wann wurde DEFUS gegründet? Wo sitzt DEFUS?"
+    status, replies = post({"sender": new_sender(), "message": message})
+    assert status == 200
+    assert replies[-1]["text"].startswith("Sie haben mehr als 3 Fragen")
+    answers = "\n".join(reply.get("text", "") for reply in replies[:-1])
+    assert "Paris" in answers and "2010" in answers, answers
+    assert "DEFUS liegen" not in answers and "von DEFUS ist" not in answers, answers  # the 4th is not answered
+
+
 @pytest.mark.parametrize("body, raw", [
     ({"sender": "x", "message": ""}, None),
     ({"sender": "x", "message": "   "}, None),
