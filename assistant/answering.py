@@ -33,6 +33,10 @@ ANSWERED_WITHOUT_KIND = (FOLLOW_UP_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
 RESPONSES_SENT_BY_ACTION = (NOT_UNDERSTOOD_RESPONSE, OUT_OF_SCOPE_RESPONSE)
 _MAX_SHOWN_WORD = 40
 _SAFE_NAME = re.compile(r"[^\W\d_][\w .'’-]{0,48}", re.UNICODE)
+# "Ist unsere Stadt bei DEFUS?": the citizen's city is the one this assistant serves
+# (contact.yml's `city`), which the sources describe; "meine Heimatstadt" is not meant.
+_OWN_CITY = re.compile(r"\b(?:meine|unsere|meiner|unserer|unserem|meinem)\s+(?:Stadt|Kommune|Gemeinde)\b|"
+                       r"\bhier bei uns\b|\bbei uns in der Stadt\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -325,6 +329,8 @@ class Answerer:
         found = self.kb.find_cities(turn.text)
         if found:
             return found[0]
+        if _OWN_CITY.search(turn.text):
+            return self.kb.subject(self.kb.contact.city).name
         return turn.context.city if turn.intent == FOLLOW_UP_INTENT else None
 
     def _membership_reply(self, question: Question, networks: list[str], turn: Turn) -> Reply:

@@ -32,6 +32,18 @@ def test_bochum_membership_names_the_year(answerer):
     assert reply.startswith("Ja, Bochum ist seit 2023 Mitglied von Efus.")
 
 
+@pytest.mark.parametrize("question", ["Ist unsere Stadt auch bei Efus?", "Macht meine Stadt bei Efus mit?",
+                                      "Ist man hier bei uns Mitglied von Efus?"])
+def test_our_city_is_the_city_this_assistant_serves(answerer, question):
+    reply = texts(answerer, Turn("ask_membership", question, ("efus",)))
+    assert reply.startswith("Ja, Bochum ist seit 2023 Mitglied von Efus."), reply
+
+
+def test_our_city_at_defus_gets_what_the_sources_say_about_bochum(answerer):
+    reply = texts(answerer, Turn("ask_membership", "Ist unsere Stadt auch bei DEFUS?", ("defus",)))
+    assert "Bochum" in reply and "Nach welcher Stadt" not in reply, reply
+
+
 def test_unlisted_city_is_neither_yes_nor_no(answerer):
     reply = texts(answerer, Turn("ask_membership", "Ist Dortmund dabei?", ("efus",), ("Dortmund",)))
     assert "Dortmund ist nicht unter den Städten, die meine Quellen als Mitglied von Efus nennen" in reply
