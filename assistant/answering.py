@@ -32,6 +32,11 @@ OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
 ANSWERED_WITHOUT_KIND = (FOLLOW_UP_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
 RESPONSES_SENT_BY_ACTION = (NOT_UNDERSTOOD_RESPONSE, OUT_OF_SCOPE_RESPONSE)
 _MAX_SHOWN_WORD = 40
+# A short question that names no network and no city ("Und in welcher Stadt?", "Wann war das?",
+# "Warum?") is about what was just answered: the last kind of question leads the candidates.
+_ELLIPTICAL = re.compile(r"^\s*(?:und|aber|also|ach|ok|okay|wann|wo|wer|wie|was|warum|wieso|weshalb|welche\w*|"
+                         r"seit|auf|in|mit|von|durch)\b", re.IGNORECASE)
+_ELLIPTICAL_MAX_WORDS = 6
 _SAFE_NAME = re.compile(r"[^\W\d_][\w .'’-]{0,48}", re.UNICODE)
 # "Ist unsere Stadt bei DEFUS?": the citizen's city is the one this assistant serves
 # (contact.yml's `city`), which the sources describe; "meine Heimatstadt" is not meant.
@@ -154,6 +159,13 @@ class Answerer:
         unsure = turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
         ranking = list(dict.fromkeys(kind for kind in (turn.intent, *turn.ranking) if kind in self.kb.questions))
         named = bool(self.kb.find_networks(turn.text))
+        follow_up = self._is_follow_up(turn, named)
+        if follow_up:
+            # The last answer's kind becomes a candidate: it leads when the NLU is unsure, else it
+            # wins only where its words fit the question better than the NLU's first guess.
+            others = [kind for kind in ranking if kind != turn.context.question]
+            position = 0 if unsure else 1
+            ranking = [*others[:position], turn.context.question, *others[position:]]
         if language is Language.ENGLISH:
             # The German vocabulary cannot judge English words: trust the intent model, but
             # only about the networks when it is unsure.
@@ -163,7 +175,7 @@ class Answerer:
         aspect = self.aspects.choose(turn.text, ranking, unsure)
         # Unsure or out of scope: only a question that names a network is looked at again, or,
         # when the NLU was merely unsure, one whose words belong to a kind of question.
-        relates = named or (turn.intent == FALLBACK_INTENT and aspect.related)
+        relates = named or follow_up or (turn.intent == FALLBACK_INTENT and aspect.related)
         if aspect.kind is None or (unsure and not relates):
             return self._not_understood(turn)
         claim = premise.is_claim(turn.text)
@@ -181,6 +193,13 @@ class Answerer:
             words = self.aspects.claim_words(turn.text, aspect.kind)
             reply = prefixed(reply, premise.judge(words, turn.text, reply.facts).value)
         return reply
+
+    def _is_follow_up(self, turn: Turn, named: bool) -> bool:
+        """Whether the message is an elliptical question about the last answer."""
+        if (named or turn.networks or turn.cities or turn.context.question not in self.kb.questions
+                or self.kb.find_cities(turn.text)):
+            return False
+        return len(turn.text.split()) <= _ELLIPTICAL_MAX_WORDS and bool(_ELLIPTICAL.match(turn.text))
 
     def _not_understood(self, turn: Turn) -> Reply:
         response = OUT_OF_SCOPE_RESPONSE if turn.intent == OUT_OF_SCOPE_INTENT else NOT_UNDERSTOOD_RESPONSE

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from assistant.answering import Answerer, Turn
+from assistant.answering import Answerer, Context, Turn
 from tests.primary_facts import EFUS_MEMBER_CITIES, PRIMARY_FACTS
 
 
@@ -42,6 +42,33 @@ def test_our_city_is_the_city_this_assistant_serves(answerer, question):
 def test_our_city_at_defus_gets_what_the_sources_say_about_bochum(answerer):
     reply = texts(answerer, Turn("ask_membership", "Ist unsere Stadt auch bei DEFUS?", ("defus",)))
     assert "Bochum" in reply and "Nach welcher Stadt" not in reply, reply
+
+
+AFTER_EFUS_FOUNDING = Context("efus", "ask_founding")
+
+
+@pytest.mark.parametrize("intent, question", [
+    ("nlu_fallback", "Und in welcher Stadt?"),
+    ("nlu_fallback", "Wann war das?"),
+    ("ask_leadership", "Auf wessen Anregung?"),  # the word fits the founding better
+])
+def test_an_elliptical_question_is_about_the_last_answer(answerer, intent, question):
+    reply = texts(answerer, Turn(intent, question, context=AFTER_EFUS_FOUNDING, ranking=(intent,)))
+    assert "1987 in Barcelona" in reply and "Quelle" in reply, reply
+
+
+@pytest.mark.parametrize("intent, question, expected", [
+    ("ask_members", "Wer ist Mitglied?", "250 Mitglieder"),
+    ("ask_seat", "Und in welcher Stadt?", "Paris"),  # the NLU was sure: its kind stands
+])
+def test_a_short_question_of_another_kind_keeps_its_kind(answerer, intent, question, expected):
+    reply = texts(answerer, Turn(intent, question, context=AFTER_EFUS_FOUNDING, ranking=(intent,)))
+    assert expected in reply and "1987" not in reply, reply
+
+
+def test_an_unsure_short_question_off_the_topic_is_still_not_understood(answerer):
+    reply = answerer.reply(Turn("out_of_scope", "Wie ist das Wetter?", context=AFTER_EFUS_FOUNDING))
+    assert [message.response for message in reply.messages] == ["utter_out_of_scope"]
 
 
 def test_unlisted_city_is_neither_yes_nor_no(answerer):
