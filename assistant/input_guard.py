@@ -25,10 +25,12 @@ NOT_AN_OBJECT = ("Die Anfrage muss ein JSON-Objekt mit den Feldern „sender“ 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-def only_last_question(limit: int) -> str:
-    """The sentence in front of the answer to a message over the limit (never its text)."""
+def only_last_question(limit: int, asked: bool = True) -> str:
+    """The sentence in front of the answer to a message over the limit (never its text);
+    `asked`: whether a sentence ending in "?" was answered, rather than the message's end."""
     count = f"{limit:,}".replace(",", ".")
-    return f"Ihre Nachricht ist länger als {count} Zeichen, daher habe ich nur die letzte Frage darin beantwortet."
+    part = "die letzte Frage darin" if asked else "ihren letzten Teil"
+    return f"Ihre Nachricht ist länger als {count} Zeichen, daher habe ich nur {part} beantwortet."
 
 
 def last_question(text: str, limit: int) -> str:
@@ -99,7 +101,8 @@ def check_text(sender: str, message: str, max_chars: int, last_question_only: bo
         question = last_question(clean_text(message), max_chars) if last_question_only else ""
         if not question:
             return Checked(sender=sender, problem=too_long(max_chars))
-        return Checked(sender=sender, text=redact(question), notice=only_last_question(max_chars))
+        return Checked(sender=sender, text=redact(question),
+                       notice=only_last_question(max_chars, asked=question.endswith("?")))
     text = clean_text(message)
     if not text:
         return Checked(sender=sender, problem=EMPTY_MESSAGE, client_error=True)

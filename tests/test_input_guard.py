@@ -45,6 +45,8 @@ def test_a_long_story_is_answered_by_its_last_question_with_a_notice():
 def test_of_several_questions_the_last_one_counts_and_never_more_than_the_limit():
     text = "Was ist Efus? " + STORY + "Wo sitzt Efus? Danke schön."
     assert last_question(text, 1000) == "Wo sitzt Efus?"
+    assert check_request({"sender": "abc", "message": STORY}, 1000).notice == (
+        "Ihre Nachricht ist länger als 1.000 Zeichen, daher habe ich nur ihren letzten Teil beantwortet.")
     without_question = last_question(STORY, 1000)
     assert 0 < len(without_question) <= 1000 and STORY.strip().endswith(without_question)
     assert not without_question.startswith(" ") and STORY.count(without_question.split()[0]) >= 1

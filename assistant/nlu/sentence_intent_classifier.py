@@ -30,6 +30,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from assistant.nlu.sentence_featurizer import SentenceEncoderFeaturizer
+from assistant.understanding.encoder import DIMENSIONS
 
 _FILE = "sentence_intent_classifier.joblib"
 
@@ -90,8 +91,6 @@ class SentenceIntentClassifier(GraphComponent, IntentClassifier):
     def _embedding(message: Message) -> np.ndarray:
         _, sentence = message.get_dense_features(TEXT)
         if sentence is None:
-            from assistant.understanding.encoder import DIMENSIONS
-
             return np.zeros(DIMENSIONS, dtype=np.float32)
         return np.asarray(sentence.features).reshape(-1)
 
