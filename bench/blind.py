@@ -229,20 +229,20 @@ def mcnemar(first: dict[str, bool], second: dict[str, bool]) -> dict[str, Any]:
     return {"only_first": only_first, "only_second": only_second, "p_value": round(p, 4)}
 
 
-def run_against(base_url: str, knowledge_dir: Path) -> dict[str, Any]:
-    cases = load_cases()
+def run_against(base_url: str, knowledge_dir: Path, directory: Path = BLIND_DIR) -> dict[str, Any]:
+    cases = load_cases(directory)
     outcomes = asyncio.run(evaluate(base_url, cases, fact_signatures(knowledge_dir)))
     return summarise(outcomes)
 
 
-def run_with_model(model_dir: Path, work: Path, logs: Path) -> dict[str, Any]:
+def run_with_model(model_dir: Path, work: Path, logs: Path, directory: Path = BLIND_DIR) -> dict[str, Any]:
     """Start the stack as `make run` does, with the model in `model_dir`, and run the set."""
     from bench.servers import stack_settings, start_stack
 
     settings = replace(stack_settings(work / f"var-blind-{model_dir.name}"), model_dir=model_dir)
     running = start_stack(settings, logs / f"stack-blind-{model_dir.name}")
     try:
-        result = run_against(running.url, settings.knowledge_dir)
+        result = run_against(running.url, settings.knowledge_dir, directory)
     finally:
         memory = running.stop()
     result["peak_rss_mb"] = memory
@@ -320,6 +320,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="a running stack's Rasa server (default: start one here)")
     parser.add_argument("--model-dir", type=Path, default=None, help="model directory (default models/)")
+    parser.add_argument("--cases", type=Path, default=BLIND_DIR,
+                        help="directory of case files (default bench/blind; bench/dev for tuning)")
     parser.add_argument("--name", default="ours", help="name of the result file bench/results/blind-NAME.json")
     arguments = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s bench: %(message)s", datefmt="%H:%M:%S",
@@ -327,11 +329,11 @@ def main() -> None:
     from assistant.settings import get_settings
 
     if arguments.url:
-        result = run_against(arguments.url.rstrip("/"), get_settings().knowledge_dir)
+        result = run_against(arguments.url.rstrip("/"), get_settings().knowledge_dir, arguments.cases)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-blind-") as scratch:
             model_dir = (arguments.model_dir or get_settings().model_dir).resolve()
-            result = run_with_model(model_dir, Path(scratch), RESULTS_DIR / "logs")
+            result = run_with_model(model_dir, Path(scratch), RESULTS_DIR / "logs", arguments.cases)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / f"blind-{arguments.name}.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
