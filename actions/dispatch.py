@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.answering import FOLLOW_UP_INTENT, Context, Reply, Turn
+from assistant.citations import SOURCES_KEY, sources_payload
 
 
 def entity_values(tracker: Tracker, entity: str) -> tuple[str, ...]:
@@ -51,7 +52,11 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> list[dict[str, Any]]
                         + (json.dumps({"network": choice.network}) if choice.network else "")}
             for choice in message.choices
         ]
-        dispatcher.utter_message(text=message.text, buttons=buttons or None)
+        # The footer's sources go beside the text as a custom payload; our channels merge it into
+        # the widget's message (socket.io) or drop it (REST keeps the plain-text footer).
+        sources = sources_payload(message.sources)
+        dispatcher.utter_message(text=message.text, buttons=buttons or None,
+                                 json_message={SOURCES_KEY: sources} if sources else None)
     return [
         SlotSet("network", reply.context.network),
         SlotSet("question", reply.context.question),

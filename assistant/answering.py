@@ -58,6 +58,9 @@ class Message:
     text: str
     choices: tuple[Choice, ...] = ()
     response: str | None = None  # a response of the domain (e.g. "nicht verstanden") instead of text
+    # The sources its "Quelle: …" footer cites, in that order: sent beside the text as structured
+    # data, so the widget can show them as linked titles (REST clients keep the plain footer).
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,14 +105,20 @@ def join_german(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " und " + items[-1]
 
 
-def source_footer(facts: Iterable[Fact]) -> str:
-    """"Quelle: …" with every source used, and "Stand: …" where a fact may change."""
-    facts = list(facts)
+def cited_sources(facts: Iterable[Fact]) -> tuple[Source, ...]:
+    """Every source the facts use (a note's too), each once, in the order the footer names them."""
     sources: list[Source] = []
     for fact in facts:
         for source in (*fact.sources, *(fact.note_sources if fact.note else ())):
             if source not in sources:
                 sources.append(source)
+    return tuple(sources)
+
+
+def source_footer(facts: Iterable[Fact]) -> str:
+    """"Quelle: …" with every source used, and "Stand: …" where a fact may change."""
+    facts = list(facts)
+    sources = cited_sources(facts)
     label = "Quelle" if len(sources) == 1 else "Quellen"
     footer = f"{label}: " + "; ".join(source.citation() for source in sources)
     dates = [fact.as_of for fact in facts if fact.as_of]
@@ -124,6 +133,11 @@ def facts_text(facts: Sequence[Fact]) -> str:
     if notes:
         body += f"\n\nHinweis: {notes}"
     return f"{body}\n\n{source_footer(facts)}"
+
+
+def facts_message(facts: Sequence[Fact]) -> Message:
+    """The facts' answer with its footer, and the footer's sources beside it."""
+    return Message(facts_text(facts), sources=cited_sources(facts))
 
 
 def prefixed(reply: Reply, sentence: str) -> Reply:
@@ -285,7 +299,7 @@ class Answerer:
         for network in networks:
             facts = self.kb.facts_for(network, question.attributes)
             if facts:
-                messages.append(Message(facts_text(facts)))
+                messages.append(facts_message(facts))
                 used.extend(facts)
             else:
                 messages.append(Message(self._unknown(question, network)))
@@ -301,7 +315,7 @@ class Answerer:
         if not facts:
             text = f"{capitalize(question.topic)} liegen mir keine gesicherten Informationen vor."
             return Reply((Message(text),), context)
-        return Reply((Message(facts_text(facts)),), context, tuple(facts))
+        return Reply((facts_message(facts),), context, tuple(facts))
 
     def _unknown(self, question: Question, subject_id: str) -> str:
         subject = self.kb.subject(subject_id)
@@ -335,7 +349,7 @@ class Answerer:
             text = (f"{capitalize(question.topic)} {own.name} liegen mir keine gesicherten "
                     "Informationen vor.")
             return Reply((Message(text),), Context(remembered, question.intent))
-        return Reply((Message(facts_text(facts)),), Context(remembered, question.intent),
+        return Reply((facts_message(facts),), Context(remembered, question.intent),
                      tuple(facts))
 
     # -- membership ------------------------------------------------------------------------
@@ -361,7 +375,8 @@ class Answerer:
         messages, used = [], []
         for network in networks:
             membership = self.kb.membership(city, network)
-            messages.append(Message(self._membership_text(membership)))
+            messages.append(Message(self._membership_text(membership),
+                                    sources=cited_sources(membership.facts)))
             used.extend(membership.facts)
         return Reply(tuple(messages), context, tuple(used))
 
@@ -378,7 +393,7 @@ class Answerer:
             facts = self.kb.facts_for(network, ["member_cities"]) or self.kb.facts_for(
                 network, ["member_count"])
             if facts:
-                messages.append(Message(facts_text(facts)))
+                messages.append(facts_message(facts))
                 used.extend(facts)
             else:
                 messages.append(Message(self._unknown(self.kb.questions["ask_members"], network)))

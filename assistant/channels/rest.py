@@ -3,7 +3,9 @@
 Stock RestInput passes empty messages to NLU (which calls them a greeting), puts every request
 without `sender` into one shared conversation, answers a JSON array with a 500 and lets a huge
 text tie up the server. This channel keeps the same URL (/webhooks/rest/webhook) and reply
-format but answers such requests itself with a German message.
+format but answers such requests itself with a German message. An answer's sources, which the
+action also sends as a custom payload for the widget, are not repeated as a message of their
+own: REST clients get the plain-text footer, one message per answer, as before.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.citations import sources_only
 from assistant.input_guard import check_request
 from assistant.knowledge import load_knowledge_base
 from assistant.processor import apology_text
@@ -31,6 +34,14 @@ def technical_problem_reply() -> str:
     """The apology for failures outside any action (tracker or lock store unreachable)."""
     settings = get_settings()
     return apology_text(load_knowledge_base(settings.knowledge_dir).contact.route)
+
+
+class PlainTextCollector(CollectingOutputChannel):
+    """Rasa's collecting channel without the sources-only custom payload (the text has them)."""
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        if not sources_only(json_message):
+            await super().send_custom_json(recipient_id, json_message, **kwargs)
 
 
 class GuardedRestInput(RestInput):
@@ -61,7 +72,7 @@ class GuardedRestInput(RestInput):
                 if checked.client_error:
                     return response.json({"error": checked.problem}, status=400)
                 return response.json([{"recipient_id": checked.sender, "text": checked.problem}])
-            collector = CollectingOutputChannel()
+            collector = PlainTextCollector()
             questions, more = split_questions(checked.text)
             try:
                 for question in questions:

@@ -39,6 +39,7 @@ from sanic.response import HTTPResponse
 
 from assistant import deletion
 from assistant.channels.rest import technical_problem_reply
+from assistant.citations import SOURCES_KEY, sources_of, sources_only
 from assistant.input_guard import NOT_A_TEXT, check_text
 from assistant.settings import get_settings
 from assistant.splitting import MORE_THAN_ALLOWED, split_questions
@@ -106,17 +107,30 @@ class _AppCapturingBlueprint(SocketBlueprint):
 
 class WholeMessageOutput(SocketIOOutput):
     """Sends each bot utterance as one message (stock splits it at blank lines), so the widget
-    shows paragraphs and rates the utterance as a whole."""
+    shows paragraphs and rates the utterance as a whole. An answer's sources (the action's
+    custom payload) travel in the same message as `sources`, for the widget's linked titles."""
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send_message(recipient_id, {"text": text})
+        await self._send_message(recipient_id, with_sources({"text": text}, kwargs.get("custom")))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         replies = [{"content_type": "text", "title": button["title"], "payload": button["payload"]}
                    for button in buttons]
-        await self._send_message(recipient_id, {"text": text, "quick_replies": replies})
+        await self._send_message(recipient_id, with_sources({"text": text, "quick_replies": replies},
+                                                            kwargs.get("custom")))
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        # Sent with its text already (stock would emit it again, as keyword arguments of emit).
+        if not sources_only(json_message):
+            await super().send_custom_json(recipient_id, json_message, **kwargs)
+
+
+def with_sources(message: dict[str, Any], custom: object) -> dict[str, Any]:
+    """The message with the answer's sources, where the action sent any."""
+    sources = sources_of(custom)
+    return {**message, SOURCES_KEY: sources} if sources else message
 
 
 class GuardedSocketIOInput(SocketIOInput):

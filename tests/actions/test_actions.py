@@ -162,3 +162,62 @@ def test_a_question_about_staff_is_no_handoff_when_the_model_did_not_consider_on
     messages, _ = run(ActionAnswerQuestion(), tracker("ask_members", "Wie viele Mitarbeiter hat DEFUS?",
                                                       ranking=("ask_seat",)))
     assert "Gesprächscode" not in messages[0]["text"] and "keine gesicherten" in messages[0]["text"]
+
+
+# -- the sources beside the text, for the widget's linked titles ------------------------------------
+
+FOOTER = re.compile(r"\n\n(Quellen?): (.+?)(?:\nStand: \d{2}\.\d{2}\.\d{4})?$")
+
+
+def test_an_answer_sends_the_sources_of_its_footer_as_data():
+    messages, _ = run(ActionAnswerQuestion(), tracker(
+        "ask_topics", "Welche Themen hat DEFUS?", [{"entity": "network", "value": "defus"}]))
+    assert messages[0]["custom"] == {"sources": [
+        {"title": "Stadt Bochum, Seite „Internationale Netzwerke“", "url": None},
+        {"title": "DEFUS-Website, Seite „Ziele und Angebot“", "url": "http://www.defus.de/nano.cms/defus-ziele-angebot"},
+    ]}
+    # The text itself is unchanged: REST clients get the plain footer.
+    assert messages[0]["text"].endswith("\n\nQuellen: Stadt Bochum, Seite „Internationale Netzwerke“; DEFUS-Website, "
+                                        "Seite „Ziele und Angebot“, http://www.defus.de/nano.cms/defus-ziele-angebot")
+
+
+def test_a_reply_without_a_footer_sends_no_sources():
+    messages, _ = run(ActionAnswerQuestion(), tracker("ask_founding", "Wann wurde es gegründet?"))
+    assert messages[0]["buttons"] and not messages[0]["custom"]
+
+
+def footer_turns(kb) -> list[Tracker]:
+    """A question of every kind about each network, and the membership, premise and language cases."""
+    turns = [tracker(intent, f"Frage zu {network}", [{"entity": "network", "value": network}])
+             for intent in kb.questions for network in ("efus", "defus")]
+    turns += [tracker(intent, text, entities) for intent, text, entities in [
+        ("ask_membership", "Ist Köln Mitglied bei Efus?", [{"entity": "city", "value": "Köln"}]),
+        ("ask_membership", "Gehört Herne zum Efus?", [{"entity": "city", "value": "Herne"}]),
+        ("ask_membership", "Ist Bochum bei DEFUS?", [{"entity": "city", "value": "Bochum"}]),
+        ("ask_membership", "Ist Dortmund bei DEFUS?", [{"entity": "city", "value": "Dortmund"}]),
+        ("ask_membership", "Welche Städte sind bei DEFUS?", []),
+        ("ask_city_role", "Ist Bochum seit 2020 Mitglied bei Efus?", []),
+        ("ask_city_role", "Was macht Bochum bei DEFUS?", []),
+        ("ask_relation", "Wie hängen Efus und DEFUS zusammen?", []),
+        ("ask_founding", "DEFUS gibt es doch erst seit 2015, oder?", []),
+        ("ask_seat", "Where is the headquarters of Efus?", []),
+    ]]
+    return turns
+
+
+def test_every_message_with_a_footer_carries_exactly_the_sources_it_cites(kb):
+    footers = 0
+    for current in footer_turns(kb):
+        messages, _ = run(ActionAnswerQuestion(), current)
+        for message in messages:
+            text, sources = message.get("text") or "", (message.get("custom") or {}).get("sources")
+            footer = FOOTER.search(text)
+            if footer is None:
+                assert sources is None, (current.latest_message["text"], message)
+                continue
+            footers += 1
+            cited = "; ".join(f"{source['title']}, {source['url']}" if source["url"] else source["title"]
+                              for source in sources or [])
+            assert footer.group(2) == cited, (current.latest_message["text"], text, sources)
+            assert footer.group(1) == ("Quelle" if len(sources) == 1 else "Quellen")
+    assert footers >= 25

@@ -2,7 +2,9 @@
 
 Headless Chromium from Debian (/usr/bin/chromium, installed by `make test`), driven by
 Playwright for Python; no browser is downloaded. axe-core comes from npm (node_modules) and is
-injected by the test. Screenshots go to screenshots/ (git-ignored) for a person to look at.
+injected by the test. Screenshots go to screenshots/ (git-ignored) for a person to look at; the
+copies of the widget at 390 × 800 and 1280 × 900 in docs/screenshots/ are taken from there by
+hand when the widget's look changes, so a test run leaves the checkout clean.
 """
 
 from __future__ import annotations
@@ -233,6 +235,12 @@ def test_no_serious_accessibility_violations_with_the_widget_open(page: Page, st
     ask(parts, "Wann wurde DEFUS gegründet?", "2010")
     violations = run_axe(page, "citizen-page", watched)
     assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
+    # And with the „Datenschutz“ disclosure open (its confirmation: test_privacy_note_and_…).
+    privacy = privacy_parts(parts)
+    open_privacy(privacy)
+    expect(privacy["delete"]).to_be_visible()
+    violations = run_axe(page, "citizen-page-privacy-open", watched)
+    assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
 
 
 # -- privacy: the note and „Gespräch löschen“ ------------------------------------------------------
@@ -260,9 +268,11 @@ def widget_storage(page: Page) -> str:
 
 
 def privacy_parts(parts: dict[str, Locator]) -> dict[str, Locator]:
+    # The full note is the group the „Datenschutz“ disclosure opens.
     note = parts["dialog"].get_by_role("group", name="Datenschutz")
     confirmation = note.get_by_role("group", name=re.compile("Gespräch wirklich löschen"))
     return {
+        "toggle": parts["dialog"].get_by_role("button", name="Datenschutz", exact=True),
         "note": note,
         "delete": note.get_by_role("button", name="Gespräch löschen"),
         "confirmation": confirmation,
@@ -272,9 +282,17 @@ def privacy_parts(parts: dict[str, Locator]) -> dict[str, Locator]:
     }
 
 
+def open_privacy(privacy: dict[str, Locator]) -> None:
+    """Opens the „Datenschutz“ disclosure (the short line under the input field is always there)."""
+    if privacy["toggle"].get_attribute("aria-expanded") != "true":
+        privacy["toggle"].click()
+    expect(privacy["toggle"]).to_have_attribute("aria-expanded", "true")
+
+
 def test_privacy_note_and_deleting_the_conversation(page: Page, stack: Stack, watched):
     parts = open_by_mouse(page, stack)
     privacy = privacy_parts(parts)
+    open_privacy(privacy)
     expect(privacy["note"]).to_be_visible()
     expect(privacy["note"]).to_contain_text(
         "Wir speichern Ihre Nachrichten, um Ihre Fragen zu beantworten und den Assistenten zu verbessern, "
@@ -338,6 +356,7 @@ def test_deleting_without_a_connection_says_so_and_deletes_nothing(page: Page, c
     expect(parts["dialog"].get_by_role("status").filter(has_text="Verbindung")).to_contain_text(
         "Die Verbindung ist unterbrochen")
 
+    open_privacy(privacy)
     privacy["delete"].click()
     privacy["yes"].click()
     expect(privacy["status"]).to_have_text(
@@ -352,6 +371,172 @@ def test_deleting_without_a_connection_says_so_and_deletes_nothing(page: Page, c
     ask(parts, "Und wie viele Mitglieder hat es?", "18 Städte und 2 Organisationen")
     assert json.loads(widget_storage(page))["sessionId"] == session
     assert saved_events(stack, session) > 0
+
+
+# -- room for the conversation: the privacy disclosure, sources as linked titles ---------------------
+
+SHORT_PRIVACY_LINE = "Keine persönlichen Daten eingeben."
+FULL_PRIVACY_START = "Wir speichern Ihre Nachrichten, um Ihre Fragen zu beantworten"
+
+
+def focused_element(page: Page) -> str:
+    """What has the focus inside the widget's shadow root, for failure messages."""
+    return page.evaluate("""() => {
+        const active = document.querySelector(".efus-defus-assistent").shadowRoot.activeElement;
+        return active ? active.outerHTML.slice(0, 120) : "nothing";
+    }""")
+
+
+def tab_to(page: Page, target: Locator, limit: int = 10) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if is_focused(target):
+            return
+    pytest.fail(f"Tab never reaches {target}; the focus is on {focused_element(page)}")
+
+
+def test_privacy_disclosure_by_keyboard(page: Page, stack: Stack, watched):
+    page.goto(f"{stack.settings.web_url}/")
+    parts = widget(page)
+    tab_to(page, parts["launcher"], limit=40)
+    page.keyboard.press("Enter")
+    expect(parts["log"]).to_contain_text("Guten Tag", timeout=REPLY_TIMEOUT)
+    privacy = privacy_parts(parts)
+
+    # First opening: the short line and the toggle are visible, the full note is not.
+    expect(parts["dialog"].get_by_text(SHORT_PRIVACY_LINE, exact=True)).to_be_visible()
+    toggle = privacy["toggle"]
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_accessible_name("Datenschutz")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_have_attribute("aria-controls", "efa-privacy-details")
+    expect(parts["dialog"].get_by_text(FULL_PRIVACY_START)).to_be_hidden()
+    expect(parts["dialog"].get_by_role("button", name="Gespräch löschen")).to_be_hidden()
+    # The input's hint exists while the note is closed, so a screen reader still reads it.
+    expect(parts["input"]).to_have_accessible_description(
+        "Bitte geben Sie keine persönlichen Daten wie Namen oder Adressen ein.")
+
+    # Tab from the input field to the toggle; Enter opens the note.
+    assert is_focused(parts["input"])
+    tab_to(page, toggle)
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    note = privacy["note"]
+    expect(note).to_be_visible()
+    expect(note).to_have_accessible_name("Datenschutz")
+    expect(note).to_contain_text(FULL_PRIVACY_START)
+    expect(note).to_contain_text(f"{stack.settings.retention_days} Tage nach Ihrer letzten Nachricht")
+    expect(privacy["delete"]).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "widget-privacy-open.png")
+
+    # Escape closes the note (not the chat) and gives the focus back to the toggle.
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(note).to_be_hidden()
+    expect(parts["dialog"]).to_be_visible()
+    assert is_focused(toggle), focused_element(page)
+
+    # Space opens it too; from „Gespräch löschen“ inside it, Escape closes it as well.
+    page.keyboard.press("Space")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    tab_to(page, privacy["delete"], limit=3)
+    page.keyboard.press("Escape")
+    expect(note).to_be_hidden()
+    assert is_focused(toggle), focused_element(page)
+    # With the note closed, Escape closes the chat as before.
+    page.keyboard.press("Escape")
+    expect(parts["dialog"]).to_be_hidden()
+    assert is_focused(parts["launcher"])
+
+
+def stored_bot_message(page: Page, text: str) -> dict[str, Any]:
+    """The bot message the widget received (and keeps in sessionStorage) that contains `text`."""
+    messages = json.loads(widget_storage(page))["messages"]
+    return next(message for message in messages if message["from"] == "bot" and text in message["text"])
+
+
+def assert_linked_sources(answer: Locator, message: dict[str, Any]) -> None:
+    """The footer shows the titles of the sources the bot sent, each linked to its address."""
+    sources = message.get("sources") or []
+    cited = "; ".join(f"{source['title']}, {source['url']}" if source["url"] else source["title"]
+                      for source in sources)
+    label = "Quelle" if len(sources) == 1 else "Quellen"
+    # The sources beside the text are exactly those of its plain footer (what REST clients see).
+    assert f"\n\n{label}: {cited}" in message["text"], message
+    linked = [source for source in sources if source["url"]]
+    assert linked and len(linked) < len(sources), f"pick a question with sources with and without address: {sources}"
+    footer = answer.locator("p.source").filter(has_text=f"{label}:")
+    expect(footer).to_have_count(1)
+    expect(footer).to_contain_text(f"{label}: {sources[0]['title']}")
+    links = footer.get_by_role("link")
+    expect(links).to_have_count(len(linked))
+    for link, source in zip(links.all(), linked, strict=True):
+        expect(link).to_have_accessible_name(f"{source['title']} (öffnet in neuem Tab)")
+        expect(link).to_have_attribute("href", source["url"])
+        expect(link).to_have_attribute("target", "_blank")
+        expect(link).to_have_attribute("rel", "noopener noreferrer")
+    # A source without address (the city's own page) is its title as plain text.
+    for source in sources:
+        if not source["url"]:
+            expect(footer).to_contain_text(source["title"])
+            expect(footer.get_by_role("link", name=source["title"])).to_have_count(0)
+    # "Stand: …" stays as it is, and no raw address is shown.
+    stand = re.search(r"\nStand: \d{2}\.\d{2}\.\d{4}$", message["text"])
+    if stand:
+        expect(footer).to_contain_text(stand.group(0).strip())
+    assert "http" not in answer.locator(".bubble").inner_text()
+
+
+def test_sources_are_shown_as_linked_titles_also_after_a_reload(page: Page, stack: Stack):
+    parts = open_by_mouse(page, stack)
+    topics = ask(parts, "Welche Themen hat DEFUS?", "Sicherheit im öffentlichen Raum")
+    assert_linked_sources(topics, stored_bot_message(page, "Sicherheit im öffentlichen Raum"))
+    members = ask(parts, "Wie viele Mitglieder hat Efus?", "circa 250")
+    assert_linked_sources(members, stored_bot_message(page, "circa 250"))
+
+    page.reload()
+    parts = widget(page)
+    expect(parts["log"]).to_contain_text("Sicherheit im öffentlichen Raum")
+    assert_linked_sources(parts["bot"].filter(has_text="Sicherheit im öffentlichen Raum"),
+                          stored_bot_message(page, "Sicherheit im öffentlichen Raum"))
+    assert_linked_sources(parts["bot"].filter(has_text="circa 250"), stored_bot_message(page, "circa 250"))
+
+
+def panel_share(page: Page) -> dict[str, float]:
+    return page.evaluate("""() => {
+        const root = document.querySelector(".efus-defus-assistent").shadowRoot;
+        const height = selector => root.querySelector(selector).getBoundingClientRect().height;
+        return {panel: height(".panel"), log: height(".log"), privacy: height(".privacy")};
+    }""")
+
+
+@pytest.mark.parametrize("width, height", [(390, 800), (1280, 900)])
+def test_two_answers_fit_in_the_message_log(browser: Browser, stack: Stack, width: int, height: int):
+    context = browser.new_context(locale="de-DE", viewport={"width": width, "height": height})
+    context.set_default_timeout(30_000)
+    try:
+        page = context.new_page()
+        parts = open_by_mouse(page, stack)
+        ask(parts, "Wann wurde DEFUS gegründet?", "10. Mai 2010")
+        ask(parts, "Wo sitzt Efus?", "Paris")
+        page.wait_for_function("""() => {
+            const log = document.querySelector(".efus-defus-assistent").shadowRoot.querySelector(".log");
+            return log.scrollTop + log.clientHeight >= log.scrollHeight - 1;
+        }""")
+        page.screenshot(path=SCREENSHOTS / f"widget-{width}x{height}.png")
+        # Both answers, with their sources and rating buttons, inside the log at the same time.
+        log = parts["log"].bounding_box()
+        share = panel_share(page)
+        for answer in parts["bot"].all()[-2:]:
+            box = answer.bounding_box()
+            assert box["y"] >= log["y"] - 0.5 and box["y"] + box["height"] <= log["y"] + log["height"] + 0.5, (
+                answer.inner_text()[:60], box, log, share)
+        # The conversation has most of the panel; the privacy line is one short line.
+        assert share["log"] / share["panel"] >= 0.65, share
+        assert share["privacy"] <= 40, share
+        expect(parts["dialog"].get_by_text(SHORT_PRIVACY_LINE, exact=True)).to_be_visible()
+    finally:
+        context.close()
 
 
 # -- the agent -------------------------------------------------------------------------------------

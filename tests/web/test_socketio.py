@@ -102,6 +102,49 @@ async def test_replies_arrive_with_session_persistence(citizens):
     assert "10. Mai 2010" in reply and "\n\nQuelle" in reply
 
 
+def cited(sources: list[dict[str, Any]]) -> str:
+    """The plain-text footer line these sources make ("Quellen: title, url; title")."""
+    label = "Quelle" if len(sources) == 1 else "Quellen"
+    return f"{label}: " + "; ".join(f"{source['title']}, {source['url']}" if source["url"] else source["title"]
+                                    for source in sources)
+
+
+async def test_an_answer_brings_its_sources_as_data_in_the_same_message(citizens):
+    citizen = await citizens()
+    await citizen.session()
+    await citizen.client.emit("user_uttered", {"message": "Welche Themen hat DEFUS?"})
+    reply = await asyncio.wait_for(citizen.replies.get(), REPLY_TIMEOUT)
+    assert "Sicherheit im öffentlichen Raum" in reply["text"]
+    sources = reply["sources"]
+    assert sources and all(set(source) == {"title", "url"} for source in sources), sources
+    assert any(source["url"] for source in sources) and any(not source["url"] for source in sources), sources
+    # The text keeps its plain footer, which names exactly these sources; nothing else arrives.
+    assert f"\n\n{cited(sources)}" in reply["text"], reply
+    assert await citizen.silence(2) == []
+    # A reply without a footer (here a new conversation's question back) has no sources.
+    other = await citizens()
+    await other.session()
+    await other.client.emit("user_uttered", {"message": "Wann wurde es gegründet?"})
+    clarification = await asyncio.wait_for(other.replies.get(), REPLY_TIMEOUT)
+    assert "sources" not in clarification and clarification["quick_replies"]
+
+
+async def test_the_rest_reply_keeps_its_plain_footer_and_no_sources_message(citizens, post):
+    citizen = await citizens()
+    await citizen.session()
+    await citizen.client.emit("user_uttered", {"message": "Welche Themen hat DEFUS?"})
+    widget_reply = await asyncio.wait_for(citizen.replies.get(), REPLY_TIMEOUT)
+    sender = f"rest-{uuid.uuid4().hex[:12]}"
+    status, replies = await asyncio.to_thread(post, {"sender": sender, "message": "Welche Themen hat DEFUS?"})
+    assert status == 200
+    # As before the widget got structured sources: text messages only (Rasa's REST channel sends
+    # each paragraph as one), the last one the footer in plain text with the addresses, and no
+    # message of its own for the sources.
+    assert replies == [{"recipient_id": sender, "text": part} for part in widget_reply["text"].split("\n\n")]
+    footer = replies[-1]["text"].split("\nStand: ")[0]
+    assert footer == cited(widget_reply["sources"]) and "http" in footer, replies
+
+
 async def test_a_new_socket_with_the_issued_id_continues_the_conversation(citizens):
     first = await citizens()
     session_id = await first.session()

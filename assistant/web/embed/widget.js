@@ -9,10 +9,15 @@
  * launcher on closing (also with Escape), visible focus everywhere, German labels throughout.
  * Bot texts are set with textContent; only http(s) addresses become links.
  *
- * Privacy: a short note says what the server stores and for how long (`WIDGET_CONFIG`, written
- * into the bundle by the web app from the server's settings), and „Gespräch löschen“ (with an
- * in-widget confirmation, not window.confirm, which screen readers and some embeds handle badly)
- * deletes the conversation on the server and here, then starts a fresh session.
+ * Privacy: one short line under the input field, and a „Datenschutz“ disclosure (a button with
+ * aria-expanded; Escape closes it again) that expands the full note: what the server stores and
+ * for how long (`WIDGET_CONFIG`, written into the bundle by the web app from the server's
+ * settings), and „Gespräch löschen“ (with an in-widget confirmation, not window.confirm, which
+ * screen readers and some embeds handle badly), which deletes the conversation on the server and
+ * here, then starts a fresh session. The conversation keeps most of the panel.
+ *
+ * Sources: an answer's footer ("Quelle: …") comes as text and, beside it, as structured
+ * `sources` (title, url); the widget shows the titles, each linked to its address.
  */
 var script = document.currentScript;
 var SERVER = (script && script.getAttribute("data-server")) || "";
@@ -36,6 +41,7 @@ var TEXT = {
   privacyStored: "Wir speichern Ihre Nachrichten, um Ihre Fragen zu beantworten und den Assistenten zu verbessern, und löschen sie automatisch ",
   privacyRedacted: "E-Mail-Adressen, Telefonnummern und IBANs entfernen wir vor dem Speichern.",
   privacy: "Bitte geben Sie keine persönlichen Daten wie Namen oder Adressen ein.",
+  privacyShort: "Keine persönlichen Daten eingeben.",
   privacyDelete: "Ihr Gespräch können Sie jederzeit selbst löschen:",
   privacyGroup: "Datenschutz",
   deleteButton: "Gespräch löschen",
@@ -129,6 +135,8 @@ var connection = h("p", { "class": "connection", role: "status" });
 var list = h("ol", { "class": "messages" });
 var log = h("div", { "class": "log", role: "log", "aria-live": "polite", "aria-label": TEXT.log, tabindex: "0" }, [list]);
 var typing = h("p", { "class": "typing", role: "status" });
+// Described by the privacy request of the full note, which exists (and is read) also while the
+// disclosure is closed; the short line under the field says the same in fewer words.
 var input = h("input", { id: "efa-input", type: "text", autocomplete: "off", maxlength: "1000",
   "aria-describedby": "efa-privacy-hint" });
 var sendButton = h("button", { type: "submit", "class": "send" }, [icon(ICONS.send), h("span", { text: TEXT.send })]);
@@ -146,7 +154,13 @@ var confirmGroup = h("div", { "class": "confirm", role: "group", "aria-labelledb
   h("div", { "class": "confirm-buttons" }, [confirmYes, confirmNo])
 ]);
 var deleteStatus = h("p", { "class": "delete-status", role: "status" });
-var privacy = h("div", { id: "efa-privacy", "class": "privacy", role: "group", "aria-label": TEXT.privacyGroup }, [
+// The disclosure: one short line with the toggle is always there; the full note, with
+// „Gespräch löschen“, opens below it, so the conversation keeps the room.
+var privacyToggle = h("button", { type: "button", id: "efa-privacy-toggle", "class": "privacy-toggle", "aria-expanded": "false",
+  "aria-controls": "efa-privacy-details", text: TEXT.privacyGroup });
+// Named by its toggle, like an accordion's panel: a screen reader announces "Datenschutz, Gruppe".
+var privacyDetails = h("div", { id: "efa-privacy-details", "class": "privacy-details", role: "group",
+  "aria-labelledby": "efa-privacy-toggle", hidden: true }, [
   h("p", {}, [
     document.createTextNode(TEXT.privacyStored + retentionText(CONFIG.retentionDays) + " " +
       TEXT.privacyRedacted + " "),
@@ -156,6 +170,10 @@ var privacy = h("div", { id: "efa-privacy", "class": "privacy", role: "group", "
   ]),
   confirmGroup,
   deleteStatus
+]);
+var privacy = h("div", { id: "efa-privacy", "class": "privacy" }, [
+  h("p", { "class": "privacy-line" }, [h("span", { text: TEXT.privacyShort }), document.createTextNode(" "), privacyToggle]),
+  privacyDetails
 ]);
 var panel = h("section", { id: "efa-panel", "class": "panel", role: "dialog", "aria-modal": "false",
   "aria-labelledby": "efa-title", "aria-describedby": "efa-subtitle", hidden: true }, [
@@ -195,15 +213,44 @@ function linkify(line, container) {
   container.appendChild(document.createTextNode(line.slice(last)));
 }
 
-function renderText(text, container) {
+// "Quelle: <title>; <title>", each title linked to its address (only http(s) ones), from the
+// structured sources the bot sent beside the text; titles are text nodes, addresses attributes.
+function renderSources(label, sources, container) {
+  container.appendChild(document.createTextNode(label + ": "));
+  sources.forEach(function (source, index) {
+    if (index) { container.appendChild(document.createTextNode("; ")); }
+    if (source.url) {
+      container.appendChild(h("a", { href: source.url, target: "_blank", rel: "noopener noreferrer" }, [
+        document.createTextNode(source.title), h("span", { "class": "visually-hidden", text: TEXT.newTab })
+      ]));
+    } else {
+      container.appendChild(document.createTextNode(source.title));
+    }
+  });
+}
+
+function renderText(text, container, sources) {
   String(text || "").split(/\n{2,}/).forEach(function (part) {
     var source = /^(Quelle|Quellen|Stand|Hinweis)\b/.test(part);
+    var cited = sources && sources.length ? /^(Quellen?): /.exec(part) : null;
     var p = h("p", { "class": source ? "source" : null });
     part.split("\n").forEach(function (line, index) {
       if (index) { p.appendChild(h("br")); }
-      linkify(line, p);
+      // The footer's first line is the list of sources: titles instead of raw addresses.
+      if (cited && index === 0) { renderSources(cited[1], sources, p); } else { linkify(line, p); }
     });
     container.appendChild(p);
+  });
+}
+
+// The sources of a bot message, as far as they are well-formed: a title, an http(s) address or none.
+function cleanSources(raw) {
+  if (!Array.isArray(raw)) { return []; }
+  return raw.filter(function (source) {
+    return source && typeof source.title === "string" && source.title;
+  }).map(function (source) {
+    var url = typeof source.url === "string" && /^https?:\/\/[^\s<>"]+$/i.test(source.url) ? source.url : null;
+    return { title: source.title, url: url };
   });
 }
 
@@ -226,7 +273,7 @@ function rateButtons(message, index) {
 function renderMessage(message, index) {
   var mine = message.from === "user";
   var bubble = h("div", { "class": "bubble" });
-  renderText(message.text, bubble);
+  renderText(message.text, bubble, cleanSources(message.sources));
   var item = h("li", { "class": "message " + (mine ? "from-user" : "from-bot") + (message.notice ? " notice" : "") }, [
     h("span", { "class": "visually-hidden", text: mine ? TEXT.you : TEXT.bot }),
     bubble
@@ -320,6 +367,7 @@ function connect() {
     append({
       from: "bot",
       text: message.text,
+      sources: cleanSources(message.sources),
       buttons: (message.quick_replies || message.buttons || []).map(function (choice) {
         return { title: String(choice.title || ""), payload: String(choice.payload || "") };
       }),
@@ -433,6 +481,24 @@ function deleteConversation() {
   });
 }
 
+// -- the privacy disclosure -------------------------------------------------------------------------
+
+function setPrivacyOpen(on) {
+  privacyDetails.hidden = !on;
+  privacyToggle.setAttribute("aria-expanded", on ? "true" : "false");
+}
+
+function closePrivacy() {
+  if (deleting) { return; }
+  closeConfirmation(false);
+  setPrivacyOpen(false);
+  privacyToggle.focus();
+}
+
+privacyToggle.addEventListener("click", function () {
+  if (privacyDetails.hidden) { setPrivacyOpen(true); } else { closePrivacy(); }
+});
+
 deleteButton.addEventListener("click", askToDelete);
 confirmNo.addEventListener("click", function () { closeConfirmation(true); });
 confirmYes.addEventListener("click", deleteConversation);
@@ -466,8 +532,11 @@ closeButton.addEventListener("click", close);
 panel.addEventListener("keydown", function (event) {
   if (event.key === "Escape") {
     event.preventDefault();
-    // Escape first leaves the confirmation, as „Abbrechen“ does; then it closes the chat.
-    if (!confirmGroup.hidden && !deleting) { closeConfirmation(true); } else { close(); }
+    // Escape closes the innermost thing open: first the confirmation, as „Abbrechen“ does; then,
+    // with the focus in the privacy note, the note (back to its toggle); else the chat.
+    if (!confirmGroup.hidden && !deleting) { closeConfirmation(true); }
+    else if (!deleting && !privacyDetails.hidden && privacy.contains(root.activeElement)) { closePrivacy(); }
+    else { close(); }
   }
 });
 form.addEventListener("submit", function (event) {
