@@ -28,6 +28,7 @@ def turn_from(tracker: Tracker) -> Turn:
         network=tracker.get_slot("network"),
         question=tracker.get_slot("question"),
         city=tracker.get_slot("city"),
+        referent=tracker.get_slot("referent"),
     )
     ranking = tuple(entry.get("name") for entry in tracker.latest_message.get("intent_ranking") or []
                     if isinstance(entry, dict) and isinstance(entry.get("name"), str))
@@ -61,4 +62,5 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> list[dict[str, Any]]
         SlotSet("network", reply.context.network),
         SlotSet("question", reply.context.question),
         SlotSet("city", reply.context.city),
+        SlotSet("referent", reply.context.referent),
     ]

@@ -14,8 +14,10 @@ from typing import Iterable, Sequence
 
 from assistant.knowledge import Fact, KnowledgeBase, MembershipStatus, Question, Source
 from assistant.knowledge.base import OTHER_NETWORK, Membership
+from assistant.knowledge.names import words
 from assistant.understanding import premise
-from assistant.understanding.aspects import CANDIDATES, Aspect, AspectMatcher
+from assistant.understanding.aspects import CANDIDATES, Aspect, AspectMatcher, focus
+from assistant.understanding.facets import Asked, FacetReader
 from assistant.understanding.language import ENGLISH_NOTE, OTHER_LANGUAGE_NOTE, Language, detect
 
 FOLLOW_UP_INTENT = "inform_network"
@@ -35,7 +37,7 @@ _MAX_SHOWN_WORD = 40
 # A short question that names no network and no city ("Und in welcher Stadt?", "Wann war das?",
 # "Warum?") is about what was just answered: the last kind of question leads the candidates.
 _ELLIPTICAL = re.compile(r"^\s*(?:und|aber|also|ach|ok|okay|wann|wo|wer|wie|was|warum|wieso|weshalb|welche\w*|"
-                         r"seit|auf|in|mit|von|durch)\b", re.IGNORECASE)
+                         r"seit|auf|in|mit|von|durch|bei|an|aus|unter|für|zu|nach|vor|wessen|wem)\b", re.IGNORECASE)
 _ELLIPTICAL_MAX_WORDS = 6
 _SAFE_NAME = re.compile(r"[^\W\d_][\w .'’-]{0,48}", re.UNICODE)
 # "Ist unsere Stadt bei DEFUS?": the citizen's city is the one this assistant serves
@@ -70,6 +72,7 @@ class Context:
     network: str | None = None
     question: str | None = None
     city: str | None = None  # the city of a membership question, kept for "und bei DEFUS?"
+    referent: str | None = None  # the fact the last answer was about, for "Und wo?"
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,7 @@ class Answerer:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.aspects = AspectMatcher(kb)
+        self.facets = FacetReader(kb)
 
     # -- entry point -----------------------------------------------------------------------
 
@@ -160,6 +164,9 @@ class Answerer:
         if language is Language.OTHER:
             return Reply((Message(OTHER_LANGUAGE_NOTE),), turn.context)
         reply = self._understood_reply(turn, language)
+        if reply.facts and reply.context.referent is None:
+            # What was just answered is the referent of the next elliptical question.
+            reply = replace(reply, context=replace(reply.context, referent=reply.facts[0].id))
         return prefixed(reply, ENGLISH_NOTE) if language is Language.ENGLISH and reply.messages else reply
 
     def _understood_reply(self, turn: Turn, language: Language) -> Reply:
@@ -172,8 +179,22 @@ class Answerer:
             return Reply((), turn.context, handoff=True)
         unsure = turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
         ranking = list(dict.fromkeys(kind for kind in (turn.intent, *turn.ranking) if kind in self.kb.questions))
+        if _OWN_CITY.search(turn.text):
+            # "Seit wann ist meine Stadt im europäischen Netzwerk?" asks about Bochum's role,
+            # whatever else the words resemble.
+            # "Ist unsere Stadt bei Efus?" is answered yes or no; "Warum …?" by the city's role.
+            roles = [kind for kind, question in self.kb.questions.items() if question.subject == "city"]
+            yes_no = premise.is_yes_no(turn.text)
+            city_kinds = [MEMBERSHIP_QUESTION, *roles] if yes_no else [*roles, MEMBERSHIP_QUESTION]
+            ranking = [*city_kinds, *(kind for kind in ranking if kind not in city_kinds)]
         named = bool(self.kb.find_networks(turn.text))
         follow_up = self._is_follow_up(turn, named)
+        asked = self.facets.asked(focus(turn.text))
+        if follow_up and turn.context.referent and asked.facets and self._only_facets(turn.text, asked,
+                                                                                     turn.context.referent):
+            referent_reply = self._referent_reply(turn, asked)
+            if referent_reply is not None:
+                return referent_reply
         if follow_up:
             # The last answer's kind becomes a candidate: it leads when the NLU is unsure, else it
             # wins only where its words fit the question better than the NLU's first guess.
@@ -185,11 +206,27 @@ class Answerer:
             # only about the networks when it is unsure.
             if not ranking or (unsure and not named):
                 return self._not_understood(turn)
-            return self._answer(ranking[0], turn)
+            marker = self.aspects.marker(turn.text, ranking[0])
+            if marker:
+                return self._unknown_aspect(Aspect(ranking[0], unknown_word=marker), turn)
+            reply = self._answer(ranking[0], turn, asked)
+            if reply.facts and premise.is_claim(turn.text):
+                names = [word for word in premise.english_claim_words(turn.text)
+                         if not self.kb.find_networks(word)]
+                reply = prefixed(reply, premise.judge(names, turn.text, reply.facts).value)
+            return reply
         aspect = self.aspects.choose(turn.text, ranking, unsure)
         # Unsure or out of scope: only a question that names a network is looked at again, or,
         # when the NLU was merely unsure, one whose words belong to a kind of question.
         relates = named or follow_up or (turn.intent == FALLBACK_INTENT and aspect.related)
+        if aspect.kind is not None and turn.intent == OUT_OF_SCOPE_INTENT and not relates:
+            # "Welcher Partei gehörte Gilbert Bonnemaison an?": about someone or something the
+            # facts name, but not what they say about it. Honest, never the nearest fact.
+            named_in_facts = self.aspects.fact_word(turn.text)
+            if named_in_facts:
+                missing = self.aspects.uncovered(aspect.kind, self.aspects.content_words(turn.text))
+                shown = next((word.text for word in missing if word.text[:1].isupper()), named_in_facts)
+                return self._unknown_aspect(replace(aspect, unknown_word=shown), turn)
         if aspect.kind is None or (unsure and not relates):
             return self._not_understood(turn)
         claim = premise.is_claim(turn.text)
@@ -197,7 +234,7 @@ class Answerer:
             return self._unknown_aspect(aspect, turn)
         if unsure and aspect.alternatives:
             return self._ask_which_question(aspect.kind, aspect.alternatives[0], turn)
-        reply = self._answer(aspect.kind, turn)
+        reply = self._answer(aspect.kind, turn, asked)
         if not reply.facts:
             return reply
         years = premise.unmatched_years(turn.text, reply.facts)
@@ -214,6 +251,45 @@ class Answerer:
                 or self.kb.find_cities(turn.text)):
             return False
         return len(turn.text.split()) <= _ELLIPTICAL_MAX_WORDS and bool(_ELLIPTICAL.match(turn.text))
+
+    def _only_facets(self, text: str, asked: Asked, referent: str | None) -> bool:
+        """Whether the question's words only ask for facets ("Und in welcher Stadt war das?") or
+        repeat the fact just answered ("Wer war der Schirmherr?" after the founding), not for
+        another kind of fact ("Und wie viele Mitglieder?")."""
+        rest = " ".join(word for index, word in enumerate(words(focus(text))) if index not in asked.spans)
+        fact = self.kb.fact(referent or "")
+        said = self.facets.keys(fact) if fact else set()
+        return all(self.facets.mentions(said, word.key) for word in self.aspects.content_words(rest))
+
+    def _referent_reply(self, turn: Turn, asked: Asked) -> Reply | None:
+        """A facet of the fact just answered: "Und wo?" after the founding is its place. None
+        when the fact does not hold it but the intent model sees another kind of question
+        ("Seit wann gibt es das?" after the description is about the founding)."""
+        fact = self.kb.fact(turn.context.referent or "")
+        if fact is None:
+            return None
+        context = replace(turn.context, referent=fact.id)
+        chosen = self.facets.answering([fact], asked.facets, self._content_keys(turn.text))
+        if chosen:
+            return Reply((facts_message(chosen),), replace(context, referent=chosen[0].id), tuple(chosen))
+        kind = self.kb.questions.get(turn.intent)
+        if kind is not None and fact.attribute not in kind.attributes:
+            return None
+        return Reply((Message(self._facet_unknown(asked.facets[0], fact, fact.network or fact.subject)),),
+                     context)
+
+    def _content_keys(self, text: str) -> set[str]:
+        # Nouns only: "Schirmherrschaft" names what is asked, "gegründet" only the kind of question.
+        return {word.key for word in self.aspects.content_words(text) if word.text[:1].isupper()}
+
+    def _facet_unknown(self, facet: str, fact: Fact, subject_id: str) -> str:
+        """ "Zur Dauer der Leitung von Efus liegen mir keine gesicherten Informationen vor." """
+        subject = self.kb.subject(subject_id)
+        about = fact.referent or f"bei {subject.name}"
+        text = f"{self.facets.label(facet)} {about} liegen mir keine gesicherten Informationen vor."
+        if subject.website:
+            text += f" Mehr erfahren Sie auf der Website von {subject.name}: {subject.website}"
+        return text
 
     def _not_understood(self, turn: Turn) -> Reply:
         response = OUT_OF_SCOPE_RESPONSE if turn.intent == OUT_OF_SCOPE_INTENT else NOT_UNDERSTOOD_RESPONSE
@@ -248,12 +324,12 @@ class Answerer:
                         for topic, kind in zip(topics, (first, second), strict=True))
         return Reply((Message(text, choices),), Context(network or turn.context.network, None, turn.context.city))
 
-    def _answer(self, question_id: str, turn: Turn) -> Reply:
+    def _answer(self, question_id: str, turn: Turn, asked: Asked | None = None) -> Reply:
         question = self.kb.questions.get(question_id)
         if question is None:
             raise KeyError(f"no question kind for intent {question_id!r}")
         if question.subject == "city":
-            return self._city_reply(question, turn)
+            return self._city_reply(question, turn, asked)
         if question.subject == "all_networks":
             return self._all_networks_reply(question, turn)
         else:
@@ -262,7 +338,7 @@ class Answerer:
                 return self._ask_which_network(question, turn)
         if question.intent == MEMBERSHIP_QUESTION:
             return self._membership_reply(question, networks, turn)
-        return self._facts_reply(question, networks, turn)
+        return self._facts_reply(question, networks, turn, asked)
 
     # -- understanding which network is meant -----------------------------------------------
 
@@ -294,17 +370,23 @@ class Answerer:
 
     # -- answers ---------------------------------------------------------------------------
 
-    def _facts_reply(self, question: Question, networks: list[str], turn: Turn) -> Reply:
+    def _facts_reply(self, question: Question, networks: list[str], turn: Turn,
+                     asked: Asked | None = None) -> Reply:
         messages, used = [], []
+        referent = None
         for network in networks:
             facts = self.kb.facts_for(network, question.attributes)
-            if facts:
+            facts, missing = self._asked_facts(facts, asked)
+            if missing:
+                messages.append(Message(self._facet_unknown(missing, facts[0], network)))
+                referent = referent or facts[0].id
+            elif facts:
                 messages.append(facts_message(facts))
                 used.extend(facts)
             else:
                 messages.append(Message(self._unknown(question, network)))
         remembered = networks[0] if len(networks) == 1 else turn.context.network
-        return Reply(tuple(messages), Context(remembered, question.intent), tuple(used))
+        return Reply(tuple(messages), Context(remembered, question.intent, referent=referent), tuple(used))
 
     def _all_networks_reply(self, question: Question, turn: Turn) -> Reply:
         # One answer about how the networks relate, ordered by attribute rather than network.
@@ -325,7 +407,17 @@ class Answerer:
             text += f" Mehr erfahren Sie auf der Website von {subject.name}: {subject.website}"
         return text
 
-    def _city_reply(self, question: Question, turn: Turn) -> Reply:
+    def _asked_facts(self, facts: list[Fact], asked: Asked | None) -> tuple[list[Fact], str | None]:
+        """Only the facts that say what was asked ("Wann …?" → those with a time); or, when none
+        does, the facet the question asks for that the sources do not hold."""
+        if not facts or asked is None or not asked.facets:
+            return facts, None
+        chosen = self.facets.answering(facts, asked.facets, self._content_keys(asked.text))
+        if chosen:
+            return chosen, None
+        return facts, (asked.required[0] if asked.required else None)
+
+    def _city_reply(self, question: Question, turn: Turn, asked: Asked | None = None) -> Reply:
         city = self._city(turn) or self.kb.subject(self.kb.contact.city).name
         own = self.kb.city_subject(city)
         networks = [n for n in self.kb.find_networks(turn.text) if n != OTHER_NETWORK]
@@ -349,6 +441,10 @@ class Answerer:
             text = (f"{capitalize(question.topic)} {own.name} liegen mir keine gesicherten "
                     "Informationen vor.")
             return Reply((Message(text),), Context(remembered, question.intent))
+        facts, missing = self._asked_facts(facts, asked)
+        if missing:
+            return Reply((Message(self._facet_unknown(missing, facts[0], own.id)),),
+                         Context(remembered, question.intent, referent=facts[0].id))
         return Reply((facts_message(facts),), Context(remembered, question.intent),
                      tuple(facts))
 
@@ -378,6 +474,13 @@ class Answerer:
             messages.append(Message(self._membership_text(membership),
                                     sources=cited_sources(membership.facts)))
             used.extend(membership.facts)
+        # "Ja, Bochum ist seit 2023 Mitglied" → "Warum?": the city's own fact is the referent,
+        # not the list it was found in.
+        own = self.kb.city_subject(city)
+        role = [fact for network in networks[:1] if own
+                for fact in self.kb.facts_for(own.id, ("city_membership", "participation"), network)]
+        if role:
+            context = replace(context, referent=role[0].id)
         return Reply(tuple(messages), context, tuple(used))
 
     def _membership_without_city(self, networks: list[str], turn: Turn, context: Context) -> Reply:

@@ -21,8 +21,10 @@ PRIMARY_FACTS = [
       r"Opferschutz", r"Krisenmanagement", r"organisierte Kriminalität", r"Handlungspläne"]),
     ("Was bietet Efus seinen Mitgliedern?", "ask_offers", "efus",
      [r"EU-geförderte Projekte", r"Fortbildungs- und Beratungsangebote", r"inklusiver Städte"]),
+    # "Warum …?" asks for the reasons only; "Seit wann …?" for the year.
     ("Warum ist Bochum Efus beigetreten?", "ask_city_role", "efus",
-     [r"seit 2023", r"internationale Vernetzung", r"Best-Practice", r"europäische Diskussionen"]),
+     [r"internationale Vernetzung", r"Best-Practice", r"europäische Diskussionen"]),
+    ("Seit wann ist Bochum Mitglied von Efus?", "ask_city_role", "efus", [r"seit 2023"]),
     ("Ist DEFUS ein eingetragener Verein?", "ask_legal_form", "defus", [r"eingetragener"]),
     ("Wie viele Mitglieder hat DEFUS?", "ask_members", "defus", [r"18 Städte und 2 Organisationen"]),
     ("Wann wurde DEFUS gegründet?", "ask_founding", "defus", [r"10\. Mai 2010", r"Berlin"]),

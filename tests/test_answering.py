@@ -47,14 +47,75 @@ def test_our_city_at_defus_gets_what_the_sources_say_about_bochum(answerer):
 AFTER_EFUS_FOUNDING = Context("efus", "ask_founding")
 
 
-@pytest.mark.parametrize("intent, question", [
-    ("nlu_fallback", "Und in welcher Stadt?"),
-    ("nlu_fallback", "Wann war das?"),
-    ("ask_leadership", "Auf wessen Anregung?"),  # the word fits the founding better
+@pytest.mark.parametrize("intent, question, expected", [
+    ("nlu_fallback", "Und in welcher Stadt?", "1987 in Barcelona"),
+    ("nlu_fallback", "Wann war das?", "1987 in Barcelona"),
+    # The word fits the founding better, and "wessen" asks for the initiator, not the date.
+    ("ask_leadership", "Auf wessen Anregung?", "Gilbert Bonnemaison"),
 ])
-def test_an_elliptical_question_is_about_the_last_answer(answerer, intent, question):
+def test_an_elliptical_question_is_about_the_last_answer(answerer, intent, question, expected):
     reply = texts(answerer, Turn(intent, question, context=AFTER_EFUS_FOUNDING, ranking=(intent,)))
-    assert "1987 in Barcelona" in reply and "Quelle" in reply, reply
+    assert expected in reply and "Quelle" in reply, reply
+
+
+def conversation(answerer: Answerer, *turns: tuple[str, str, tuple[str, ...]]) -> list[str]:
+    """Each turn as (intent, text, networks), with the context the previous reply left."""
+    context, replies = Context(), []
+    for intent, text, networks in turns:
+        reply = answerer.reply(Turn(intent, text, networks, context=context, ranking=(intent,)))
+        context = reply.context
+        replies.append("\n".join(message.text for message in reply.messages))
+    return replies
+
+
+@pytest.mark.parametrize("follow_up, intent, expected, not_expected", [
+    ("In welcher Stadt war das?", "ask_seat", "in Essen", "Sitz"),
+    ("Wie viele Tage dauerte sie?", "nlu_fallback", "zweitägigen", "nicht verstanden"),
+    ("Wann war das?", "nlu_fallback", "Oktober 2023", "nicht verstanden"),
+    # A facet the sources do not hold is named for that referent, not answered with another fact.
+    ("Und wie viele?", "nlu_fallback", "Zur Anzahl der DEFUS-Mitgliederversammlung im Oktober 2023",
+     "18 Städte"),
+])
+def test_the_assembly_just_answered_is_the_referent(answerer, follow_up, intent, expected, not_expected):
+    first, second = conversation(
+        answerer,
+        ("ask_city_role", "Hat Bochum schon mal an einer DEFUS-Versammlung teilgenommen?", ("defus",)),
+        (intent, follow_up, ()))
+    assert "Essen" in first
+    assert expected in second and not_expected not in second, second
+
+
+def test_a_facet_named_by_another_fact_is_answered_by_that_fact(answerer):
+    _, where, who = conversation(answerer, ("ask_founding", "Wann wurde DEFUS gegründet?", ("defus",)),
+                                 ("nlu_fallback", "Und wo?", ()), ("nlu_fallback", "Wer war das?", ()))
+    assert "in Berlin" in where and "Quelle" in where
+    assert "damaligen deutschen Mitglieder von Efus" in who and "Quelle" in who, who
+
+
+def test_why_after_the_membership_is_the_citys_motivation(answerer):
+    _, why = conversation(answerer, ("ask_city_role", "Seit wann ist Bochum bei Efus?", ("efus",)),
+                          ("nlu_fallback", "Warum?", ()))
+    assert "internationale Vernetzung" in why, why
+
+
+def test_a_question_for_a_time_the_seat_does_not_hold_is_answered_honestly(answerer):
+    reply = texts(answerer, Turn("ask_seat", "Wann hat die Geschäftsstelle von Efus geöffnet?", ("efus",)))
+    assert reply.startswith("Zum Zeitpunkt der Geschäftsstelle von Efus liegen mir keine gesicherten"), reply
+    assert "Paris" not in reply and "https://efus.eu" in reply
+
+
+def test_a_facet_question_gets_only_the_facts_that_answer_it(answerer):
+    reply = texts(answerer, Turn("ask_founding", "Wer hat Efus gegründet?", ("efus",)))
+    assert "Gilbert Bonnemaison" in reply and "1987" not in reply, reply
+    since = texts(answerer, Turn("ask_founding", "Wie lange gibt es Efus schon?", ("efus",)))
+    assert "1987" in since, since
+
+
+def test_a_question_about_someone_the_facts_name_is_not_known_rather_than_off_topic(answerer):
+    reply = texts(answerer, Turn("out_of_scope", "Welcher Partei gehörte Gilbert Bonnemaison an?",
+                                 ranking=("ask_founding",)))
+    assert "liegen mir keine gesicherten Informationen vor" in reply and "Partei" in reply, reply
+    assert "1987" not in reply
 
 
 @pytest.mark.parametrize("intent, question, expected", [

@@ -2,10 +2,11 @@
 
 from assistant.knowledge.base import KnowledgeBase, MembershipStatus
 from assistant.knowledge.loader import KnowledgeBaseError, load_knowledge_base
-from assistant.knowledge.model import Contact, Fact, Question, Source, Subject, Vocabulary
+from assistant.knowledge.model import Contact, FacetWords, Fact, Question, Source, Subject, Vocabulary
 
 __all__ = [
     "Contact",
+    "FacetWords",
     "Fact",
     "KnowledgeBase",
     "KnowledgeBaseError",

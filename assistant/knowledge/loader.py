@@ -17,7 +17,7 @@ import jsonschema
 import yaml
 
 from assistant.knowledge.base import KnowledgeBase
-from assistant.knowledge.model import Contact, Fact, Location, Question, Source, Subject, Vocabulary
+from assistant.knowledge.model import Contact, FacetWords, Fact, Location, Question, Source, Subject, Vocabulary
 from assistant.knowledge.yaml_lines import line_of, load_yaml_with_lines
 
 
@@ -202,7 +202,10 @@ def load_knowledge_base(directory: str | Path, place_names: Iterable[str] = ()) 
         if "vocabulary" in document:
             raw = document["vocabulary"]
             vocabulary = Vocabulary(tuple(raw.get("general", ())), tuple(raw.get("handoff", ())),
-                                    {name: tuple(group) for name, group in raw.get("not_in_sources", {}).items()})
+                                    {name: tuple(group) for name, group in raw.get("not_in_sources", {}).items()},
+                                    {facet: FacetWords(entry["label"], tuple(entry["words"]),
+                                                       tuple(entry.get("also", ())))
+                                     for facet, entry in raw.get("facets", {}).items()})
         if "contact" in document:
             raw = document["contact"]
             contact = Contact(raw["city"], raw["route"], raw.get("phone"), raw.get("email"),
@@ -240,7 +243,10 @@ def load_knowledge_base(directory: str | Path, place_names: Iterable[str] = ()) 
                 note=" ".join(raw["note"].split()) if raw.get("note") else None,
                 note_sources=resolve_sources(raw.get("note_sources", []), location, raw["id"],
                                              "note_sources"),
+                facets={facet: str(value) for facet, value in raw.get("facets", {}).items()},
+                referent=" ".join(raw["referent"].split()) if raw.get("referent") else None,
             ))
+    problems.extend(_facet_problems(facts))
 
     if contact is None and documents:
         problems.append(Problem(str(directory), 1, "Es fehlt der Kontakt für Bürgerinnen und "
@@ -252,3 +258,20 @@ def load_knowledge_base(directory: str | Path, place_names: Iterable[str] = ()) 
         raise KnowledgeBaseError(problems)
     assert contact is not None
     return KnowledgeBase(sources, subjects, facts, questions, contact, place_names, vocabulary)
+
+
+def _facet_problems(facts: list[Fact]) -> list[Problem]:
+    """A facet is answered only by what a fact says: its value must be in the answer text, or
+    it must name another fact."""
+    ids = {fact.id for fact in facts}
+    problems = []
+    for fact in facts:
+        for facet, value in fact.facets.items():
+            if value in ids or value.casefold() in fact.answer.casefold():
+                continue
+            problems.append(Problem(
+                fact.location.file, fact.location.line,
+                f"Die Angabe „{value}“ zu „{facet}“ steht nicht im Antworttext und ist auch keine "
+                "ID eines anderen Eintrags. Schreiben Sie den Wert so, wie er in der Antwort steht.",
+                fact.id, "facets"))
+    return problems

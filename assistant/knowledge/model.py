@@ -57,6 +57,10 @@ class Fact:
     as_of: dt.date | None = None
     note: str | None = None
     note_sources: tuple[Source, ...] = ()
+    # What an elliptical follow-up ("Und wo?", "Wer war das?") may ask about this fact: each facet
+    # names the value the answer text states, or the id of another fact that answers it.
+    facets: dict[str, str] = field(default_factory=dict)
+    referent: str | None = None  # the fact's event in the genitive: "der Gründung von Efus"
 
     @property
     def is_primary(self) -> bool:
@@ -88,6 +92,15 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class FacetWords:
+    """How a follow-up asks for one facet, and how an honest reply names it (vocabulary.yml)."""
+
+    label: str  # "Zum Ort", as it precedes the referent: "Zum Ort der Gründung von Efus …"
+    words: tuple[str, ...]
+    also: tuple[str, ...] = ()  # facets that answer it too ("Wie lange gibt es …?": since when)
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     """Words that decide whether a question asks for something the sources hold (vocabulary.yml)."""
 
@@ -95,3 +108,6 @@ class Vocabulary:
     handoff: tuple[str, ...] = ()  # a citizen who wants a person ("Ansprechpartner", "Rathaus")
     # Words that ask for what no fact holds (amounts, future dates), by the aspect's name.
     not_in_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Words that ask for one facet of what was just answered ("wann", "dauerte"), by facet.
+    facets: dict[str, FacetWords] = field(default_factory=dict)
+

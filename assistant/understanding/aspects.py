@@ -131,6 +131,13 @@ class AspectMatcher:
             found.append(Word(token, key))
         return found
 
+    def marker(self, text: str, kind: str) -> str | None:
+        """How the question names what no fact of that kind holds, if it uses such a word
+        ("Who is the president of Efus?" → „president“); the only check English gets."""
+        content = self.content_words(text)
+        markers = [word for word in content if self._is_marker(word, kind, content)]
+        return self._shown(markers, content) if markers else None
+
     def wants_person(self, text: str) -> bool:
         """Whether the message uses a word of a citizen who wants to talk to a person."""
         return any(stem(part) in self._person for token in words(text) for part in token.split("-"))
@@ -185,8 +192,10 @@ class AspectMatcher:
         for companion, name in self._paired.get(word.key, ()):
             if any(companion in other.key for other in content if other is not word):
                 return name
+        # Compounds: "Mitarbeiterzahl" ends, "Praktikumsplätze" and "Telefonnr" start with a marker.
         return next((name for marker, name in self._markers.items()
-                     if len(marker) >= _MIN_PART and word.key.endswith(marker)), None)
+                     if (len(marker) >= _MIN_PART and word.key.endswith(marker))
+                     or (len(marker) >= _MIN_TYPO_LENGTH + 1 and word.key.startswith(marker))), None)
 
     def uncovered(self, kind: str, content: Iterable[Word]) -> list[Word]:
         """The words of the question that kind's facts do not answer, markers first."""
@@ -199,6 +208,13 @@ class AspectMatcher:
             return markers
         others = [word for word in content if word not in markers and not self._known(word.key, vocabulary)]
         return markers + others
+
+    def fact_word(self, text: str) -> str | None:
+        """A word of the question that only the facts' own texts use ("Bonnemaison",
+        "Exekutivkomitee"), as the citizen wrote it: what it is about is in the sources."""
+        facts = set().union(*self._fact_words.values()) - self._general
+        return next((word.text for word in self.content_words(text)
+                     if len(word.key) >= _MIN_TYPO_LENGTH and word.key in facts), None)
 
     def belongs_anywhere(self, content: Iterable[Word]) -> bool:
         vocabularies = [self._vocabulary(kind) for kind in self.kb.questions]

@@ -26,7 +26,16 @@ _NUMBER = re.compile(r"\d+")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A question that starts with a verb asks whether something is so: "Sitzt Efus in Brüssel?"
 _YES_NO = re.compile(r"^\s*(?:ist|sind|war|waren|hat|haben|hatte|wurde|wurden|gibt|gab|gehört|gehören|sitzt|"
-                     r"liegt|zählt|kam|entstand)\b", re.IGNORECASE)
+                     r"liegt|zählt|kam|entstand|macht|machen|nimmt|nehmen|beteiligt)\b", re.IGNORECASE)
+
+
+# "Nationale Foren gibt es nur in Deutschland", "DEFUS hat mit Efus nichts zu tun": a claim that
+# restricts or negates cannot be confirmed by finding its words in the facts.
+_RESTRICTED = re.compile(r"\b(?:nur|nicht|kein\w*|nichts|nie|niemals|ohne|weder|ausschließlich|"
+                         r"only|not|never|no)\b", re.IGNORECASE)
+
+
+_ENGLISH_PRONOUNS = frozenset({"I"})
 
 
 class Verdict(enum.Enum):
@@ -57,9 +66,16 @@ def judge(claim_words: Sequence[str], text: str, facts: Sequence[Fact]) -> Verdi
     if numbers and not numbers <= set(_NUMBER.findall(answers)):
         return Verdict.CONTRADICTED
     known = {stem(word) for word in words(answers)}
-    if all(_contained(stem(word), known) for word in claim_words):
+    if all(_contained(stem(word), known) for word in claim_words) and not _RESTRICTED.search(text):
         return Verdict.CONFIRMED
     return Verdict.UNCONFIRMED
+
+
+def english_claim_words(text: str) -> list[str]:
+    """What an English claim asserts, as far as German facts can check it: its names and
+    numbers ("… founded in Madrid?" → "Madrid"), not its English words."""
+    tokens = words(text)
+    return [token for token in tokens[1:] if token[:1].isupper() and token not in _ENGLISH_PRONOUNS]
 
 
 def _contained(key: str, known: set[str]) -> bool:

@@ -174,7 +174,8 @@ def test_keyboard_only_question_answer_and_reload(page: Page, stack: Stack):
     page.keyboard.press("Enter")
     answer = parts["bot"].nth(1)
     expect(answer).to_contain_text("2010", timeout=REPLY_TIMEOUT)
-    expect(answer).to_contain_text("Quellen: Stadt Bochum, Seite „Internationale Netzwerke“")
+    # The question asks for a time: only the founding fact answers it, with its one source.
+    expect(answer).to_contain_text("Quelle: Stadt Bochum, Seite „Internationale Netzwerke“")
     assert "Der Assistent schreibt …" in page.evaluate("window.typingSeen")
     assert is_focused(parts["input"])
     page.screenshot(path=SCREENSHOTS / "widget-keyboard.png")
