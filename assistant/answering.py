@@ -21,6 +21,8 @@ from assistant.understanding.facets import Asked, FacetReader
 from assistant.understanding.language import ENGLISH_NOTE, OTHER_LANGUAGE_NOTE, Language, detect
 
 FOLLOW_UP_INTENT = "inform_network"
+# "Und wo?", "Wer war das?": a detail of what was just answered, read against its facets.
+DETAIL_INTENT = "ask_detail"
 DEFAULT_QUESTION = "ask_purpose"
 MEMBERSHIP_QUESTION = "ask_membership"
 # Intents that mean the NLU is unsure or sees no knowledge question; the answerer looks again.
@@ -31,7 +33,7 @@ NOT_UNDERSTOOD_RESPONSE = "utter_default"
 OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
 # Intents the answer action takes without a kind of question of their own in questions.yml, and
 # the domain's responses it sends itself (no rule names them).
-ANSWERED_WITHOUT_KIND = (FOLLOW_UP_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
+ANSWERED_WITHOUT_KIND = (FOLLOW_UP_INTENT, DETAIL_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
 RESPONSES_SENT_BY_ACTION = (NOT_UNDERSTOOD_RESPONSE, OUT_OF_SCOPE_RESPONSE)
 _MAX_SHOWN_WORD = 40
 # A short question that names no network and no city ("Und in welcher Stadt?", "Wann war das?",
@@ -177,7 +179,7 @@ class Answerer:
             return self._answer(turn.intent, turn)  # a button the assistant offered
         if HANDOFF_INTENT in turn.ranking[:CANDIDATES] and self.aspects.wants_person(turn.text):
             return Reply((), turn.context, handoff=True)
-        unsure = turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
+        unsure = turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, DETAIL_INTENT)
         ranking = list(dict.fromkeys(kind for kind in (turn.intent, *turn.ranking) if kind in self.kb.questions))
         if _OWN_CITY.search(turn.text):
             # "Seit wann ist meine Stadt im europäischen Netzwerk?" asks about Bochum's role,
@@ -250,7 +252,8 @@ class Answerer:
         if (named or turn.networks or turn.cities or turn.context.question not in self.kb.questions
                 or self.kb.find_cities(turn.text)):
             return False
-        return len(turn.text.split()) <= _ELLIPTICAL_MAX_WORDS and bool(_ELLIPTICAL.match(turn.text))
+        return len(turn.text.split()) <= _ELLIPTICAL_MAX_WORDS and (
+            turn.intent == DETAIL_INTENT or bool(_ELLIPTICAL.match(turn.text)))
 
     def _only_facets(self, text: str, asked: Asked, referent: str | None) -> bool:
         """Whether the question's words only ask for facets ("Und in welcher Stadt war das?") or

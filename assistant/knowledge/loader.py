@@ -243,7 +243,8 @@ def load_knowledge_base(directory: str | Path, place_names: Iterable[str] = ()) 
                 note=" ".join(raw["note"].split()) if raw.get("note") else None,
                 note_sources=resolve_sources(raw.get("note_sources", []), location, raw["id"],
                                              "note_sources"),
-                facets={facet: str(value) for facet, value in raw.get("facets", {}).items()},
+                facets=({facet: str(value) for facet, value in raw["facets"].items()}
+                        if raw.get("facets") is not None else None),
                 referent=" ".join(raw["referent"].split()) if raw.get("referent") else None,
             ))
     problems.extend(_facet_problems(facts))
@@ -266,7 +267,7 @@ def _facet_problems(facts: list[Fact]) -> list[Problem]:
     ids = {fact.id for fact in facts}
     problems = []
     for fact in facts:
-        for facet, value in fact.facets.items():
+        for facet, value in (fact.facets or {}).items():
             if value in ids or value.casefold() in fact.answer.casefold():
                 continue
             problems.append(Problem(

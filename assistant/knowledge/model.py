@@ -59,7 +59,8 @@ class Fact:
     note_sources: tuple[Source, ...] = ()
     # What an elliptical follow-up ("Und wo?", "Wer war das?") may ask about this fact: each facet
     # names the value the answer text states, or the id of another fact that answers it.
-    facets: dict[str, str] = field(default_factory=dict)
+    # None: not stated (a fact an editor added without them answers whatever its kind answers).
+    facets: dict[str, str] | None = None
     referent: str | None = None  # the fact's event in the genitive: "der Gründung von Efus"
 
     @property

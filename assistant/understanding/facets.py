@@ -61,13 +61,15 @@ class FacetReader:
         """The facts that answer the facets asked: those whose text states one, and the facts
         they name for one ("why" of the founding is the goals), in the order given. With them,
         a fact whose text has a word of the question ("Unter wessen Schirmherrschaft …?": the
-        founding names the patron, although its "who" is the initiator)."""
+        founding names the patron, although its "who" is the initiator). Facts without facets
+        always count."""
         chosen: list[Fact] = []
         also = [other for facet in facets for other in self._also.get(facet, ()) if other not in facets]
         for fact in facts:
-            held = [facet for facet in facets if facet in fact.facets]
+            stated = fact.facets or {}
+            held = [facet for facet in facets if facet in stated]
             for facet in held or also:
-                value = fact.facets.get(facet)
+                value = stated.get(facet)
                 if value is None:
                     continue
                 target = self.kb.fact(value) or fact
@@ -78,6 +80,9 @@ class FacetReader:
                 keys = self.keys(fact)
                 if fact not in chosen and any(self.mentions(keys, key) for key in content):
                     chosen.append(fact)
+        # A fact an editor added without facets may answer anything its kind answers: it is
+        # never left out for want of them.
+        chosen.extend(fact for fact in facts if fact.facets is None and fact not in chosen)
         return chosen
 
     @staticmethod
