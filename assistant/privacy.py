@@ -1,7 +1,9 @@
 """Privacy by design: personal data in citizens' messages is never stored, old conversations go.
 
-E-mail addresses, phone numbers and IBANs are replaced before a message reaches NLU or the
-tracker store. None of them is needed to answer a question about the city networks.
+Personal data (e-mail addresses, phone numbers, IBANs, card numbers, tax, ID card and insurance
+numbers, dates of birth) is replaced before a message reaches NLU or the tracker store, by
+well-kept validators where they exist (assistant/redaction.py). None of it is needed to answer
+a question about the city networks.
 
 Deleting conversations is plain SQL on Rasa's `events` table, for an SQLAlchemy connection or
 session, so the editors' `assistant purge`, the Rasa server's hourly purge and a citizen's own
@@ -14,38 +16,14 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Iterable
 
+from assistant.redaction import redact
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
     from sqlalchemy.orm import Session
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# IBAN: two letters, two check digits, 11-30 alphanumerics, optionally grouped by spaces.
-IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
-# Phone numbers: +49 / 0049 / 0 followed by at least 6 more digits, with common separators.
-PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d ()/.-]{5,}\d(?!\w)")
-
-REPLACEMENTS = (
-    (EMAIL, "[entfernt]"),
-    (IBAN, "[entfernt]"),
-    (PHONE, "[entfernt]"),
-)
-
-
-def _is_phone(match: re.Match[str]) -> bool:
-    digits = re.sub(r"\D", "", match.group(0))
-    # Years ("2010"), dates and short numbers are not phone numbers; phone numbers have 7+ digits
-    # and start with 0 or a country prefix.
-    return len(digits) >= 7 and (match.group(0).startswith(("+", "00", "0")))
-
-
-def redact(text: str) -> str:
-    """The text with e-mail addresses, IBANs and phone numbers replaced by a German marker."""
-    for pattern, marker in REPLACEMENTS:
-        if pattern is PHONE:
-            text = pattern.sub(lambda m, marker=marker: marker if _is_phone(m) else m.group(0), text)
-        else:
-            text = pattern.sub(marker, text)
-    return text
+__all__ = ["delete_conversations", "parse_age", "purge", "purge_conversations", "redact",
+           "stale_conversations"]
 
 
 def parse_age(text: str) -> dt.timedelta:

@@ -1,12 +1,16 @@
-"""Starts the action server, the Rasa server and the web app as child processes and waits until all
-answer.
+"""Starts the action server, the Rasa server and the web app as child processes, waits until all
+answer, and (under `make run`) keeps them running.
 
 Used by `python -m assistant run` (make run) and by the end-to-end tests, so both exercise the
-same start-up path.
+same start-up path. `Stack.supervise` restarts a server that exits while the others keep serving:
+after 1 s, then 2 s, 4 s … (at most 30 s) while it keeps exiting; the fifth exit of one server
+within 60 s stops everything (`CrashLoop`). The loop is our own rather than a process supervisor
+(see README, "Supervision").
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -16,13 +20,17 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Callable
 
 from assistant.settings import PROJECT_ROOT, Settings
 
 
 class StartupError(RuntimeError):
     pass
+
+
+class CrashLoop(RuntimeError):
+    """One server exited too often in a short time: restarting it again would not help."""
 
 
 def service_environment(settings: Settings) -> dict[str, str]:
@@ -72,7 +80,18 @@ class Stack:
     services: tuple[str, ...] = ("actions", "rasa", "web")
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # Supervision (`supervise`): the first restart waits first_delay seconds, each further one
+    # twice as long, at most max_delay; restart_limit exits of one server within restart_window
+    # seconds stop everything.
+    first_delay: float = 1.0
+    max_delay: float = 30.0
+    restart_limit: int = 5
+    restart_window: float = 60.0
     _logs: list[IO] = field(default_factory=list)
+    _outputs: dict[str, IO] = field(default_factory=dict)
+    _env: dict[str, str] = field(default_factory=dict)
+    _exits: dict[str, list[float]] = field(default_factory=dict)
+    _restart_at: dict[str, float] = field(default_factory=dict)
 
     def commands(self) -> dict[str, list[str]]:
         python = sys.executable
@@ -94,20 +113,10 @@ class Stack:
         return {}
 
     def start(self, timeout: float = 240.0) -> None:
-        shared = {**service_environment(self.settings), **self.extra_env}
-        for name, command in self.commands().items():
-            if name not in self.services:
-                continue
-            env = {**shared, **self.service_env(name)}
-            output = None
-            if self.log_dir is not None:
-                self.log_dir.mkdir(parents=True, exist_ok=True)
-                output = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed in stop()
-                self._logs.append(output)
-            self.processes[name] = subprocess.Popen(
-                command, cwd=PROJECT_ROOT, env=env, stdout=output,
-                stderr=subprocess.STDOUT if output else None, start_new_session=True,
-            )
+        self._env = {**service_environment(self.settings), **self.extra_env}
+        for name in self.commands():
+            if name in self.services:
+                self._spawn(name)
         try:
             self.wait_ready(timeout)
         except BaseException:
@@ -132,12 +141,58 @@ class Stack:
             if pending:
                 time.sleep(0.5)
 
+    def _spawn(self, name: str) -> None:
+        """Start one server (again), in a process group of its own, its output to its log file."""
+        output = self._outputs.get(name)
+        if output is None and self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            output = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed in stop()
+            self._outputs[name] = output
+            self._logs.append(output)
+        self.processes[name] = subprocess.Popen(
+            self.commands()[name], cwd=PROJECT_ROOT, env={**self._env, **self.service_env(name)},
+            stdout=output, stderr=subprocess.STDOUT if output else None, start_new_session=True,
+        )
+
+    def supervise(self, log: Callable[[str], None], poll: float = 0.5) -> None:
+        """Keep the servers running until interrupted (Ctrl-C) or until one of them exits
+        `restart_limit` times within `restart_window` seconds (`CrashLoop`)."""
+        while True:
+            self.check(log)
+            time.sleep(poll)
+
+    def check(self, log: Callable[[str], None]) -> None:
+        """One round of supervision: restart the servers whose back-off is over, and schedule a
+        restart, with one log line, for each that has exited since the last round."""
+        now = time.monotonic()
+        for name, process in list(self.processes.items()):
+            if name in self._restart_at:
+                if now >= self._restart_at[name]:
+                    del self._restart_at[name]
+                    self._spawn(name)
+                continue
+            if process.poll() is None:
+                continue
+            _kill_group(process)  # whatever the server had started must free its port
+            exits = [*(at for at in self._exits.get(name, []) if now - at < self.restart_window), now]
+            self._exits[name] = exits
+            if len(exits) >= self.restart_limit:
+                raise CrashLoop(f"The {name} server stopped {len(exits)} times within "
+                                f"{self.restart_window:.0f} s (last: {_exit_reason(process)})"
+                                + self._log_hint(name))
+            delay = min(self.max_delay, self.first_delay * 2 ** (len(exits) - 1))
+            self._restart_at[name] = now + delay
+            log(f"The {name} server stopped unexpectedly ({_exit_reason(process)}); restarting it in "
+                f"{delay:g} s (exit {len(exits)} within {self.restart_window:.0f} s; at "
+                f"{self.restart_limit} everything stops)" + self._log_hint(name))
+
     def _log_hint(self, name: str) -> str:
         return f" (see {self.log_dir / (name + '.log')})" if self.log_dir else ""
 
     def stop_service(self, name: str, sig: int = signal.SIGTERM) -> None:
         """Stop one server (as a crash, with SIGKILL, or an operator would), leaving the others running."""
         process = self.processes.pop(name)
+        self._restart_at.pop(name, None)
         os.killpg(process.pid, sig)
         process.wait(timeout=15)
 
@@ -152,9 +207,11 @@ class Stack:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         self.processes.clear()
+        self._restart_at.clear()
         for log in self._logs:
             log.close()
         self._logs.clear()
+        self._outputs.clear()
 
     def __enter__(self) -> Stack:
         self.start()
@@ -162,6 +219,22 @@ class Stack:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def _exit_reason(process: subprocess.Popen) -> str:
+    code = process.returncode
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """End what is left of a server's process group after the server itself exited."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def answers(url: str) -> bool:
