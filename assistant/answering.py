@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 from assistant.knowledge import Fact, KnowledgeBase, MembershipStatus, Question, Source
 from assistant.knowledge.base import OTHER_NETWORK, Membership
 from assistant.knowledge.names import words
-from assistant.understanding import premise
+from assistant.understanding import language, premise
 from assistant.understanding.aspects import CANDIDATES, Aspect, AspectMatcher, focus
 from assistant.understanding.facets import Asked, FacetReader
 from assistant.understanding.language import ENGLISH_NOTE, OTHER_LANGUAGE_NOTE, Language, detect
@@ -158,6 +158,7 @@ class Answerer:
         self.kb = kb
         self.aspects = AspectMatcher(kb)
         self.facets = FacetReader(kb)
+        language.load()
 
     # -- entry point -----------------------------------------------------------------------
 

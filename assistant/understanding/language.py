@@ -12,7 +12,8 @@ from __future__ import annotations
 import enum
 import re
 from functools import cache
-from importlib import import_module
+from importlib.util import find_spec, module_from_spec, spec_from_file_location
+from pathlib import Path
 
 # Languages whose stop words are counted; German is the default, so it needs no lead.
 _OTHERS = ("en", "fr", "es", "it", "pt", "nl", "tr", "pl")
@@ -38,7 +39,19 @@ OTHER_LANGUAGE_NOTE = (
 
 @cache
 def _stop_words(code: str) -> frozenset[str]:
-    return frozenset(word.casefold() for word in import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS)
+    # Only the stop-word module: importing spacy.lang.fr (its tokenizer exceptions, lemmatizer)
+    # took 14-25 s on a busy machine, and the first question of a new action server waited for it.
+    spacy_dir = Path(find_spec("spacy").origin).parent  # type: ignore[arg-type, union-attr]
+    spec = spec_from_file_location(f"_stop_words_{code}", spacy_dir / "lang" / code / "stop_words.py")
+    module = module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return frozenset(word.casefold() for word in module.STOP_WORDS)
+
+
+def load() -> None:
+    """Read every language's stop words now, so no citizen's first question waits for them."""
+    for code in ("de", *_OTHERS):
+        _stop_words(code)
 
 
 def detect(text: str) -> Language:
