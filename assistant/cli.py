@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -50,11 +49,14 @@ def prepare() -> None:
 def actions() -> None:
     from rasa_sdk.endpoint import run
 
-    from actions.knowledge import knowledge_base
+    from actions.knowledge import answerer
     from assistant.knowledge import KnowledgeBaseError
 
     try:
-        knowledge_base()
+        # The knowledge base, and the answerer with its sentence encoder (seconds), before the
+        # server listens: the first question after a (re)start is then answered within the
+        # action timeout, not apologised for.
+        answerer()
     except KnowledgeBaseError as error:
         click.echo(f"Die Wissensbasis hat Fehler, der Action-Server startet nicht:\n{error}", err=True)
         sys.exit(1)
@@ -78,7 +80,7 @@ def rasa_server(model: str) -> None:
               help="Two Rasa replicas on PostgreSQL and Redis behind HAProxy (see README, Scaling out).")
 def run(scaled: bool) -> None:
     from assistant.scaled import ScaledStack
-    from assistant.stack import Stack, StartupError
+    from assistant.stack import CrashLoop, Stack, StartupError
 
     settings = get_settings()
     stack = ScaledStack(settings) if scaled else Stack(settings)
@@ -96,18 +98,19 @@ def run(scaled: bool) -> None:
             f"  action server:         {settings.action_url}\n\n"
             "Try it:\n"
             f"  curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\\n"
-            "       -d '{\"sender\": \"demo\", \"message\": \"Wann wurde DEFUS gegründet?\"}'\n\n"
-            "Press Ctrl-C to stop."
+            "       -d '{\"message\": \"Wann wurde DEFUS gegründet?\"}'\n"
+            "  (send the reply's recipient_id as \"sender\" with the next message to continue)\n\n"
+            "A server that stops is restarted while the others keep serving. Press Ctrl-C to stop."
         )
-        while all(process.poll() is None for process in stack.processes.values()):
-            time.sleep(1)
-        click.echo("A server stopped unexpectedly; stopping the others.", err=True)
+        stack.supervise(log=lambda line: click.echo(line, err=True))
+    except CrashLoop as error:
+        click.echo(f"{error}: stopping all servers. Fix the cause and start again.", err=True)
         sys.exit(1)
     except StartupError as error:
         click.echo(f"Start-up failed: {error}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        click.echo("\nStopping…")
+        click.echo("\nStopping all servers…")
     finally:
         stack.stop()
 

@@ -20,6 +20,14 @@ MISSING_SENDER = ("Es fehlt die Gesprächskennung („sender“). Bitte senden S
 INVALID_SENDER = ("Die Gesprächskennung („sender“) darf nur Buchstaben, Ziffern und . _ : @ - "
                   f"enthalten und höchstens {MAX_SENDER_CHARS} Zeichen lang sein.")
 NOT_AN_OBJECT = ("Die Anfrage muss ein JSON-Objekt mit den Feldern „sender“ und „message“ sein.")
+# The one "/…" message a client may send unasked (assistant/processor.py): the widget's greeting
+# when it opens, with metadata {"widget": "opened"}; it is answered with the greeting.
+WIDGET_GREETING = "/greet"
+
+
+def well_formed_sender(sender: object) -> bool:
+    """Whether `sender` can name a conversation at all (letters, digits, ._:@-, at most 128)."""
+    return isinstance(sender, str) and len(sender) <= MAX_SENDER_CHARS and bool(_SENDER.fullmatch(sender))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -84,7 +92,7 @@ def check_request(payload: Any, max_chars: int, last_question_only: bool = True)
     sender = payload.get("sender")
     if sender is None or (isinstance(sender, str) and not sender.strip()):
         return Checked(problem=MISSING_SENDER, client_error=True)
-    if not isinstance(sender, str) or len(sender) > MAX_SENDER_CHARS or not _SENDER.fullmatch(sender):
+    if not well_formed_sender(sender):
         return Checked(problem=INVALID_SENDER, client_error=True)
     message = payload.get("message")
     if not isinstance(message, str):

@@ -10,20 +10,30 @@ Rasa also loads, featurises and posts the whole current session with every messa
 message's cost grows with the session (5x at turn 200, docs/benchmarks.md). Our dialogue keeps
 its context in slots, which Rasa carries into a new session, so a long conversation simply
 continues in a new session after `session_max_turns` citizen messages; the store keeps all of it.
+
+Rasa takes any message starting with "/" as an intent with slots ("/restart", "/ask_members{…}"),
+skipping NLU. Every message of every channel is parsed here, so this is also where a citizen's
+typed "/…" is understood as text, unless it is exactly the payload of a button the bot offered.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import functools
 import logging
 from typing import Any
 
 from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.events import BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from assistant.channels.ids import loggable
+from assistant.input_guard import WIDGET_GREETING
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +67,10 @@ class _BoundedAction:
                                           timeout=self._timeout)
         except asyncio.TimeoutError:
             logger.error("Action %s of conversation %s timed out after %.0f s; apologised.",
-                         self.name(), tracker.sender_id, self._timeout)
+                         self.name(), loggable(tracker.sender_id), self._timeout)
         except Exception as error:
             logger.error("Action %s of conversation %s failed (%s: %s); apologised.",
-                         self.name(), tracker.sender_id, type(error).__name__, error)
+                         self.name(), loggable(tracker.sender_id), type(error).__name__, error)
         return [BotUttered(self._apology)]
 
 
@@ -105,6 +115,41 @@ def turns_in_session(tracker: DialogueStateTracker) -> int:
     return turns
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.split())
+
+
+def offered_payloads(tracker: DialogueStateTracker | None) -> set[str]:
+    """The payloads of the buttons the bot offered in its latest turn (every bot message since
+    the citizen's latest message; a session start in between does not withdraw them)."""
+    payloads: set[str] = set()
+    for event in reversed(tracker.events if tracker is not None else ()):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            for button in event.data.get("buttons") or []:
+                if isinstance(button, dict) and isinstance(button.get("payload"), str):
+                    payloads.add(_folded(button["payload"]))
+    return payloads
+
+
+def as_typed_text(message: UserMessage, tracker: DialogueStateTracker | None) -> UserMessage | None:
+    """The message to understand as text when it is a citizen-typed Rasa shortcut ("/restart",
+    "/ask_members{…}"): its text without the leading slashes. None when the message is no such
+    shortcut, or is exactly a button payload the bot offered (or the widget's greeting)."""
+    text = (message.text or "").strip()
+    if not text.startswith(INTENT_MESSAGE_PREFIX):
+        return None
+    if _folded(text) in offered_payloads(tracker):
+        return None
+    if text == WIDGET_GREETING and (message.metadata or {}).get("widget") == "opened":
+        return None
+    typed = copy.copy(message)
+    # Slashes alone make no intent in Rasa either; they go to NLU as they are.
+    typed.text = text.lstrip(INTENT_MESSAGE_PREFIX).strip() or text
+    return typed
+
+
 class ResilientMessageProcessor(MessageProcessor):
     action_timeout: float = 8.0
     apology: str = apology_text("das Callcenter der Stadt")
@@ -115,6 +160,16 @@ class ResilientMessageProcessor(MessageProcessor):
             action = _CompactSessionStart(action)
         bounded = _BoundedAction(action, self.action_timeout, self.apology)
         return await super()._run_action(bounded, tracker, output_channel, nlg, prediction)
+
+    async def parse_message(self, message: UserMessage, tracker: DialogueStateTracker | None = None,
+                            only_output_properties: bool = True) -> dict[str, Any]:
+        typed = as_typed_text(message, tracker)
+        if typed is None:
+            return await super().parse_message(message, tracker, only_output_properties)
+        parse_data = await super().parse_message(typed, tracker, only_output_properties)
+        # Stored and shown as the citizen typed it; understood as the text it is.
+        parse_data["text"] = message.text
+        return parse_data
 
     def _has_session_expired(self, tracker: DialogueStateTracker) -> bool:
         if super()._has_session_expired(tracker):

@@ -2,7 +2,7 @@
 
 Started instead of `rasa run` so that the JWT secret comes from the environment and never
 appears on a command line, the HTTP API is never open without it, and CORS is limited to the
-configured origins.
+configured origins. Every error it answers is German JSON (assistant/errors.py).
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ import logging
 import os
 import sys
 
+from assistant import errors
 from assistant.settings import PROJECT_ROOT, Settings
 
 JWT_METHOD = "HS256"
 # Citizens' requests are small; larger bodies are refused with 413 before anything parses them.
 # Only for this public server: the action server receives whole trackers, which grow past this.
-REQUEST_MAX_BYTES = 64 * 1024
+REQUEST_MAX_BYTES = errors.REQUEST_MAX_KB * 1024
 logger = logging.getLogger(__name__)
 
 
@@ -55,6 +56,23 @@ def check_tracker_store(endpoint) -> None:
         raise TrackerStoreUnavailable(f"{type(error).__name__}: {error}".splitlines()[0]) from error
 
 
+def _with_german_errors() -> None:
+    """Make the app serve_application builds answer every error in German (assistant/errors.py)."""
+    import rasa.core.run
+
+    configure_app = rasa.core.run.configure_app
+    if getattr(configure_app, "german_errors", False):
+        return
+
+    def configure_with_german_errors(*args, **kwargs):  # type: ignore[no-untyped-def]
+        app = configure_app(*args, **kwargs)
+        errors.install(app)
+        return app
+
+    configure_with_german_errors.german_errors = True  # type: ignore[attr-defined]
+    rasa.core.run.configure_app = configure_with_german_errors
+
+
 def serve(settings: Settings, model: str) -> None:
     # Telemetry (and its Sentry error reporting) is off unless someone explicitly turns it on.
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -84,6 +102,7 @@ def serve(settings: Settings, model: str) -> None:
         raise SystemExit(2) from error
     install(settings.action_timeout, load_knowledge_base(settings.knowledge_dir).contact.route,
             settings.session_max_turns)
+    _with_german_errors()
     serve_application(
         model_path=model,
         credentials=str(PROJECT_ROOT / "credentials.yml"),

@@ -66,6 +66,10 @@ class Settings:
     # Where browsers reach the Rasa server's socket.io channel, when a reverse proxy puts it
     # elsewhere than the Rasa server itself (e.g. "https://assistent.bochum.de"). Default: rasa_url.
     public_rasa_url: str = field(default_factory=lambda: os.environ.get("ASSISTANT_PUBLIC_RASA_URL", "").rstrip("/"))
+    # Where browsers load the widget from the web app, when a reverse proxy publishes it elsewhere
+    # (e.g. "https://assistent.bochum.de"): the citizen page's script URL and snippet. Never taken
+    # from a request's Host header, which any client sets. Default: web_url.
+    public_web_url: str = field(default_factory=lambda: os.environ.get("ASSISTANT_PUBLIC_WEB_URL", "").rstrip("/"))
     # The SQLite tracker store the agent console looks conversation codes up in.
     tracker_db: Path | None = field(
         default_factory=lambda: Path(os.environ["ASSISTANT_TRACKER_DB"]).resolve()
@@ -111,6 +115,11 @@ class Settings:
     def socket_url(self) -> str:
         """Where the chat widget connects: public_rasa_url, else the Rasa server itself."""
         return self.public_rasa_url or self.rasa_url
+
+    @property
+    def widget_base_url(self) -> str:
+        """Where browsers load the widget: public_web_url, else the web app itself."""
+        return self.public_web_url or self.web_url
 
     @property
     def tracker_db_path(self) -> Path:

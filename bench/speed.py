@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from bench.client import send_message, session
+from bench.client import conversation_id, send_message, session
 from bench.load import CONVERSATIONS, Endpoint, Sample, closed_loop, load_conversations
 
 
@@ -125,7 +125,7 @@ async def long_conversation(url: str, var_dir: Path, turns: int) -> dict[str, An
         "control_errors": len(failures) - len(long_failures),
         "first_failed_turn": long_failures[0]["turn"] if long_failures else None,
         "failures": failures[:5],
-        "tracker_at_end": _tracker_size(var_dir, sender),
+        "tracker_at_end": _tracker_size(var_dir, conversation_id(url, sender)),
         "first_ms": _median_ms(first),
         "last_ms": _median_ms(last),
         "last_window_answered": len(last),

@@ -7,7 +7,7 @@ import urllib.error
 import urllib.request
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -60,20 +60,48 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
     running.stop()
 
 
-Post = Callable[..., tuple[int, Any]]
+class RestClient:
+    """Posts to a Rasa server's REST webhook as a client that keeps its conversations.
+
+    The server issues the sender ids (assistant/channels/ids.py). A test names a conversation by
+    a label ("sender": "test-1a2b…"): the first request with a label gets the id the server
+    issues for it (header X-Sender-Id), later requests with the same label send that id, and
+    `ids[label]` is the id the conversation is stored under. `raw` bytes, and bodies sent with
+    `as_is=True` (an attacker's guessed or stolen id), go out unchanged.
+    """
+
+    def __init__(self, rasa_url: str) -> None:
+        self.url = f"{rasa_url}/webhooks/rest/webhook"
+        self.ids: dict[str, str] = {}
+
+    def __call__(self, body: Any, raw: bytes | None = None, timeout: float = 60,
+                 as_is: bool = False) -> tuple[int, Any]:
+        label = body.get("sender") if isinstance(body, dict) and raw is None and not as_is else None
+        if isinstance(label, str) and label in self.ids:
+            body = {**body, "sender": self.ids[label]}
+        data = raw if raw is not None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url, data=data, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as reply:
+                issued = reply.headers.get("X-Sender-Id")
+                if isinstance(label, str) and issued:
+                    self.ids.setdefault(label, issued)
+                return reply.status, _json(reply.read())
+        except urllib.error.HTTPError as error:
+            return error.code, _json(error.read())
+
+
+def _json(raw: bytes) -> Any:
+    """The reply's JSON; the text itself if it is none (e.g. a load balancer's error page)."""
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+
+
+Post = RestClient
 
 
 @pytest.fixture(scope="session")
 def post(stack: Stack) -> Post:
-    url = f"{stack.settings.rasa_url}/webhooks/rest/webhook"
-
-    def send(body: Any, raw: bytes | None = None, timeout: float = 60) -> tuple[int, Any]:
-        data = raw if raw is not None else json.dumps(body).encode()
-        request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as reply:
-                return reply.status, json.loads(reply.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-    return send
+    return RestClient(stack.settings.rasa_url)

@@ -61,3 +61,56 @@ def test_a_new_session_carries_each_slot_value_once():
                        SlotSet("network", "defus"), ActionExecuted("action_listen")]
     tracker = DialogueStateTracker.from_events("citizen", compact)
     assert tracker.get_slot("network") == "defus" and tracker.get_slot("question") == "ask_founding"
+
+
+# -- citizen-typed Rasa shortcuts ("/restart", "/intent{…}") -------------------------------------------
+
+def _offering(*payloads: str) -> DialogueStateTracker:
+    buttons = [{"title": f"Knopf {n}", "payload": payload} for n, payload in enumerate(payloads)]
+    return DialogueStateTracker.from_events("citizen", [
+        SessionStarted(), ActionExecuted("action_listen"), UserUttered("Ist Dortmund dabei?"),
+        BotUttered("Welches Netzwerk meinen Sie?", data={"buttons": buttons}),
+        ActionExecuted("action_listen"),
+    ])
+
+
+def _typed(text: str, tracker: DialogueStateTracker | None = None, **metadata: str):
+    from rasa.core.channels.channel import UserMessage
+
+    return processor.as_typed_text(UserMessage(text, sender_id="citizen", metadata=metadata or None), tracker)
+
+
+@pytest.mark.parametrize("text", ["/restart", "/session_start", '/ask_membership{"city": "x"}', " /greet",
+                                  '/inform_network{"network": "efus"}@1.0', "//restart"])
+def test_a_typed_shortcut_is_understood_as_its_text(text):
+    typed = _typed(text, _offering('/inform_network{"network": "defus"}'))
+    assert typed is not None and not typed.text.startswith("/") and typed.text == text.strip().lstrip("/")
+
+
+@pytest.mark.parametrize("text", ["Wann wurde DEFUS gegründet?", "Efus / DEFUS?"])
+def test_ordinary_text_is_left_alone(text):
+    assert _typed(text) is None
+
+
+def test_only_a_button_the_bot_offered_in_its_latest_turn_keeps_its_meaning():
+    offered = _offering('/inform_network{"network": "efus"}', '/inform_network{"network": "defus"}')
+    assert _typed('/inform_network{"network": "defus"}', offered) is None
+    assert _typed('/inform_network{"network":  "defus"} ', offered) is None  # white space as the channels fold it
+    assert _typed('/inform_network{"network": "other"}', offered) is not None
+    # Once the citizen has written again, the earlier buttons are withdrawn.
+    offered.update(UserUttered("Danke"))
+    assert _typed('/inform_network{"network": "defus"}', offered) is not None
+    assert _typed('/inform_network{"network": "defus"}', None) is not None
+
+
+def test_buttons_offered_just_before_a_new_session_still_count():
+    offered = _offering("/ask_city_role")
+    offered.update(SessionStarted())
+    offered.update(ActionExecuted("action_listen"))
+    assert processor.offered_payloads(offered) == {"/ask_city_role"}
+
+
+def test_the_widget_greeting_is_the_one_shortcut_sent_unasked():
+    assert _typed("/greet", None, widget="opened") is None
+    assert _typed("/greet", None) is not None
+    assert _typed("/restart", None, widget="opened") is not None

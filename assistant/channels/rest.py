@@ -6,6 +6,12 @@ text tie up the server. This channel keeps the same URL (/webhooks/rest/webhook)
 format but answers such requests itself with a German message. An answer's sources, which the
 action also sends as a custom payload for the widget, are not repeated as a message of their
 own: REST clients get the plain-text footer, one message per answer, as before.
+
+Stock RestInput also lets whoever sends a `sender` continue that conversation: anyone who knows
+or guesses an id ("demo-1") reads its topic, gets its handoff code and writes into its
+transcript. Here the server issues the sender ids (assistant/channels/ids.py): a request without
+an id this server signed starts a new conversation, whose id comes back as each reply message's
+`recipient_id` and in the `X-Sender-Id` header; only that id continues it.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.channels.ids import RestSenderIds, loggable
 from assistant.citations import sources_only
-from assistant.input_guard import check_request
+from assistant.input_guard import check_request, well_formed_sender
 from assistant.knowledge import load_knowledge_base
 from assistant.processor import apology_text
 from assistant.settings import get_settings
@@ -29,11 +36,27 @@ from assistant.splitting import MORE_THAN_ALLOWED, split_questions
 
 logger = logging.getLogger(__name__)
 
+# The response header with the conversation's sender id (also each message's `recipient_id`).
+SENDER_HEADER = "X-Sender-Id"
+
 
 def technical_problem_reply() -> str:
     """The apology for failures outside any action (tracker or lock store unreachable)."""
     settings = get_settings()
     return apology_text(load_knowledge_base(settings.knowledge_dir).contact.route)
+
+
+def conversation_for(ids: RestSenderIds, sender: object) -> object:
+    """The sender id a request continues: `sender` itself if this server issued it, else a new
+    one (labelled with `sender` when that is a plain name). A malformed `sender` is returned
+    as it is, for the input check to refuse."""
+    if ids.is_valid(sender):
+        return sender
+    if sender is None or (isinstance(sender, str) and not sender.strip()):
+        return ids.issue()
+    if well_formed_sender(sender):
+        return ids.issue(sender)
+    return sender
 
 
 class PlainTextCollector(CollectingOutputChannel):
@@ -55,6 +78,7 @@ class GuardedRestInput(RestInput):
         # A failure outside any action (tracker store or lock store unreachable) gets the same
         # apology and human route as a failed action.
         apology = technical_problem_reply()
+        ids = RestSenderIds(settings.session_secret())
         webhook = Blueprint("guarded_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -67,11 +91,14 @@ class GuardedRestInput(RestInput):
                 payload = request.json
             except SanicException:
                 payload = None
+            if isinstance(payload, dict):
+                payload = {**payload, "sender": conversation_for(ids, payload.get("sender"))}
             checked = check_request(payload, max_chars)
+            if checked.problem and checked.client_error:
+                return response.json({"error": checked.problem}, status=400)
+            headers = {SENDER_HEADER: checked.sender}
             if checked.problem:
-                if checked.client_error:
-                    return response.json({"error": checked.problem}, status=400)
-                return response.json([{"recipient_id": checked.sender, "text": checked.problem}])
+                return response.json([{"recipient_id": checked.sender, "text": checked.problem}], headers=headers)
             collector = PlainTextCollector()
             questions, more = split_questions(checked.text)
             try:
@@ -83,10 +110,10 @@ class GuardedRestInput(RestInput):
                 if more:
                     collector.messages.append({"recipient_id": checked.sender, "text": MORE_THAN_ALLOWED})
             except Exception:
-                logger.exception("Message of conversation %s failed", checked.sender)
+                logger.exception("Message of conversation %s failed", loggable(checked.sender or ""))
                 collector.messages.append({"recipient_id": checked.sender, "text": apology})
             if checked.notice:
                 collector.messages.insert(0, {"recipient_id": checked.sender, "text": checked.notice})
-            return response.json(collector.messages)
+            return response.json(collector.messages, headers=headers)
 
         return webhook

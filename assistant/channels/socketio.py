@@ -20,12 +20,9 @@ runs the automatic deletion of conversations past the retention period (assistan
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+import asyncio
 import logging
-import re
-import secrets
+import sys
 from typing import Any, Awaitable, Callable
 
 import engineio
@@ -34,13 +31,15 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from rasa.shared.core.events import AgentUttered, BotUttered
 from sanic import Blueprint, Sanic, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant import deletion
+from assistant.channels.ids import SessionIds
 from assistant.channels.rest import technical_problem_reply
 from assistant.citations import SOURCES_KEY, sources_of, sources_only
-from assistant.input_guard import NOT_A_TEXT, check_text
+from assistant.input_guard import NOT_A_TEXT, check_text, too_long
 from assistant.settings import get_settings
 from assistant.splitting import MORE_THAN_ALLOWED, split_questions
 
@@ -55,29 +54,6 @@ FEEDBACK_RATINGS = {"up": "positive", "down": "negative"}
 MAX_RATED_TEXT_CHARS = 10_000
 
 
-class SessionIds:
-    """Server-issued session ids: 144 random bits plus an HMAC, so a client cannot pick one."""
-
-    _FORMAT = re.compile(r"[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{22}")
-
-    def __init__(self, key: str) -> None:
-        self._key = key.encode("utf-8")
-
-    def _signature(self, nonce: str) -> str:
-        digest = hmac.new(self._key, b"socketio-session:" + nonce.encode("ascii"), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).decode("ascii")[:22]
-
-    def issue(self) -> str:
-        nonce = secrets.token_urlsafe(18)
-        return f"{nonce}.{self._signature(nonce)}"
-
-    def is_valid(self, candidate: object) -> bool:
-        if not isinstance(candidate, str) or not self._FORMAT.fullmatch(candidate):
-            return False
-        nonce, signature = candidate.split(".")
-        return hmac.compare_digest(signature, self._signature(nonce))
-
-
 class _OriginCheckingEngineIO(engineio.AsyncServer):
     """Refuses connections from origins outside the list (also for WebSockets, which browsers do
     not protect with CORS), but adds no CORS headers: Rasa's Sanic-CORS adds them to every
@@ -87,9 +63,41 @@ class _OriginCheckingEngineIO(engineio.AsyncServer):
         return []
 
 
+class _OneLineLogger(logging.LoggerAdapter):
+    """python-engineio's logger, logging an error in a client's packet as one line.
+
+    engine.io logs any error while it reads a client's packet with a traceback ("post request
+    handler error"): it says nothing the line does not, and lets any client fill the log. At log
+    level DEBUG the traceback is kept."""
+
+    def exception(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        if self.isEnabledFor(logging.DEBUG):
+            super().exception(msg, *args, **kwargs)
+            return
+        kwargs.pop("exc_info", None)
+        error = sys.exc_info()[1]
+        self.warning(f"{msg} (%s: %s)", *args, type(error).__name__, error, **kwargs)
+
+
+def _engineio_logger() -> logging.LoggerAdapter:
+    engineio_logger = logging.getLogger("engineio.server")
+    # engine.io logs every packet with its content at INFO: never citizens' messages in the log.
+    if engineio_logger.level == logging.NOTSET:
+        engineio_logger.setLevel(logging.WARNING)
+    return _OneLineLogger(engineio_logger, {})
+
+
 class _AsyncServer(socketio.AsyncServer):
     def _engineio_server_class(self) -> type[engineio.AsyncServer]:
         return _OriginCheckingEngineIO
+
+    async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
+        """A malformed socket.io packet (bad JSON, unknown type, an event that is no list) is
+        dropped with one log line instead of a traceback."""
+        try:
+            await super()._handle_eio_message(eio_sid, data)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+            logger.warning("Dropped a malformed socket.io packet (%s: %s)", type(error).__name__, error)
 
 
 class _AppCapturingBlueprint(SocketBlueprint):
@@ -103,6 +111,7 @@ class _AppCapturingBlueprint(SocketBlueprint):
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
         self.ctx.channel.app = app
         super().register(app, options)
+        app.exception(PayloadTooLarge)(self.ctx.too_large)
 
 
 class WholeMessageOutput(SocketIOOutput):
@@ -168,7 +177,8 @@ class GuardedSocketIOInput(SocketIOInput):
         max_chars = settings.max_message_chars
         apology = technical_problem_reply()
         namespace = self.namespace
-        sio = _AsyncServer(async_mode="sanic", cors_allowed_origins=list(settings.origins))
+        sio = _AsyncServer(async_mode="sanic", cors_allowed_origins=list(settings.origins),
+                           engineio_logger=_engineio_logger())
         self.sio = sio
         webhook = _AppCapturingBlueprint(self, sio, self.socketio_path, "socketio_webhook", __name__)
 
@@ -192,6 +202,31 @@ class GuardedSocketIOInput(SocketIOInput):
         async def bound_session(sid: str) -> str:
             session_id = (await sio.get_session(sid, namespace=namespace)).get("session_id")
             return session_id or await bind(sid, None)
+
+        async def tell_too_long(sid: str) -> None:
+            try:
+                await WholeMessageOutput(sio, self.bot_message_evt).send_text_message(
+                    await bound_session(sid), too_long(max_chars))
+            except Exception as error:
+                logger.warning("Could not tell a socket its message was too large (%s)", error)
+
+        telling: set[asyncio.Task[None]] = set()
+
+        def too_large(request: Request, exception: Exception) -> HTTPResponse:
+            """Sanic refuses a request over its size limit before anyone reads it. Over long-polling
+            that is a citizen's message (WebSocket frames never get here): without this the
+            citizen would hear nothing, so the socket gets the German "too long" reply. The HTTP
+            answer is the 413 every other request gets. (Not a coroutine: Sanic-CORS adds its
+            headers only to the responses of plain exception handlers.)"""
+            eio_sid = request.args.get("sid") if request.path.startswith(self.socketio_path) else None
+            sid = sio.manager.sid_from_eio_sid(eio_sid, namespace or "/") if eio_sid else None
+            if sid:
+                task = asyncio.get_running_loop().create_task(tell_too_long(sid))
+                telling.add(task)
+                task.add_done_callback(telling.discard)
+            return request.app.error_handler.default(request, exception)
+
+        webhook.ctx.too_large = too_large
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:

@@ -4,6 +4,9 @@ The reply comes from the running bot over its REST webhook, exactly as a citizen
 detected intent and confidence are read afterwards from the bot's own tracker store: that is what
 the running model understood, it needs neither Rasa's HTTP API (off here, and it would need
 authentication) nor loading a second copy of the model (TensorFlow, ~15 s and ~1 GB).
+
+The bot issues the conversation's id with its reply (header X-Sender-Id); a follow-up question
+continues the conversation only with that id (`--sender`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.editing.tracker_store import TrackerStoreError, events
+
+SENDER_HEADER = "X-Sender-Id"
 
 
 class AskError(Exception):
@@ -36,6 +41,7 @@ class Answer:
     confidence: float | None = None
     entities: list[tuple[str, str]] = field(default_factory=list)
     understanding_error: str | None = None  # why intent/confidence are missing
+    sender: str | None = None  # the conversation's id, as the bot issued it: for follow-ups
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +49,7 @@ class Answer:
             "intent": self.intent,
             "confidence": self.confidence,
             "entities": [{"entity": entity, "value": value} for entity, value in self.entities],
+            "sender": self.sender,
         }
 
 
@@ -50,7 +57,8 @@ def new_sender() -> str:
     return f"redaktion-{uuid.uuid4().hex[:12]}"
 
 
-def send(rasa_url: str, sender: str, message: str, timeout: float = 60) -> list[Reply]:
+def send(rasa_url: str, sender: str, message: str, timeout: float = 60) -> tuple[list[Reply], str]:
+    """The bot's replies, and the id of the conversation (`sender` if the bot issued it)."""
     if not rasa_url.startswith(("http://", "https://")):
         raise AskError(f"„{rasa_url}“ ist keine Web-Adresse; sie beginnt mit http:// oder https://.")
     request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
@@ -61,6 +69,7 @@ def send(rasa_url: str, sender: str, message: str, timeout: float = 60) -> list[
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - the bot's URL
             body = json.loads(response.read() or b"[]")
+            issued = response.headers.get(SENDER_HEADER) or sender
     except urllib.error.HTTPError as exc:
         try:
             detail = json.loads(exc.read() or b"{}").get("error", "")
@@ -71,7 +80,7 @@ def send(rasa_url: str, sender: str, message: str, timeout: float = 60) -> list[
         raise AskError(f"Der Assistent antwortet nicht unter {rasa_url}. Läuft er? Starten Sie ihn mit "
                        "„make run“ oder geben Sie mit --url die richtige Adresse an.") from exc
     return [Reply(item.get("text", ""), tuple(button.get("title", "") for button in item.get("buttons") or []))
-            for item in body if isinstance(item, dict)]
+            for item in body if isinstance(item, dict)], issued
 
 
 def understood(db_url: str, sender: str, since: float) -> tuple[str | None, float | None, list[tuple[str, str]]]:
@@ -88,7 +97,8 @@ def understood(db_url: str, sender: str, since: float) -> tuple[str | None, floa
 def ask(rasa_url: str, db_url: str, message: str, sender: str | None = None) -> Answer:
     sender = sender or new_sender()
     sent = time.time() - 1  # Rasa stamps the event itself; allow for rounding
-    answer = Answer(send(rasa_url, sender, message))
+    replies, sender = send(rasa_url, sender, message)
+    answer = Answer(replies, sender=sender)
     try:
         answer.intent, answer.confidence, answer.entities = understood(db_url, sender, sent)
         if answer.intent is None:

@@ -193,7 +193,8 @@ def unanswered(db_url: str | None, project_dir: Path, csv_file: Path | None, thr
                    "z. B. http://127.0.0.1:5005.")
 @db_url_option
 @click.option("--sender", default=None, metavar="KENNUNG",
-              help="Ein bestehendes Gespräch fortsetzen (für Anschlussfragen); sonst beginnt ein neues.")
+              help="Ein bestehendes Gespräch fortsetzen (für Anschlussfragen), mit der Gesprächskennung, "
+                   "die der Assistent bei der vorigen Frage ausgegeben hat; sonst beginnt ein neues.")
 @click.option("--json", "as_json", is_flag=True, help="Ausgabe als JSON (für Skripte und Agenten).")
 @german_help
 def ask(message: str, url: str | None, db_url: str | None, sender: str | None, as_json: bool) -> None:
@@ -216,6 +217,8 @@ def ask(message: str, url: str | None, db_url: str | None, sender: str | None, a
             click.echo("  Knöpfe: " + " | ".join(reply.buttons))
     if not answer.replies:
         click.echo("  (keine Antwort)")
+    if answer.sender:
+        click.echo(f"Gesprächskennung für Anschlussfragen: --sender {answer.sender}")
     if answer.intent is None:
         click.echo(f"Erkannter Fragetyp: nicht ermittelbar. {answer.understanding_error or ''}".rstrip())
         return

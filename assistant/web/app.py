@@ -15,7 +15,7 @@ from assistant.knowledge import KnowledgeBase, load_knowledge_base
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.web import keys
 from assistant.web.conversations import Conversations, sqlite_url
-from assistant.web.middlewares import setup_middlewares
+from assistant.web.middlewares import german_parse_errors, setup_middlewares
 from assistant.web.rasa_api import RasaApi
 from assistant.web.routes import setup_routes
 from assistant.web.search import FactIndex
@@ -60,6 +60,7 @@ async def _rasa_client(app: web.Application) -> AsyncIterator[None]:
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
     app = create_app(settings)
+    german_parse_errors()
     # A start-up notice for the operator's terminal.
     print(
         "\nWeb app:\n"

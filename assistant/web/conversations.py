@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from assistant.handoff import CODE_ALPHABET, CODE_LENGTH, normalize_code
+from assistant.input_guard import WIDGET_GREETING
 
 _CODE = re.compile(rf"[{CODE_ALPHABET}]{{3}}-[{CODE_ALPHABET}]{{{CODE_LENGTH - 3}}}")
 
@@ -86,7 +87,9 @@ def transcript(code: str, tracker: dict[str, Any]) -> dict[str, Any]:
         kind = event.get("event")
         metadata = event.get("metadata") or {}
         if kind == "user":
-            if metadata.get("widget") == "opened":
+            # Only the widget's own greeting is shown as the chat opening: metadata a client sent
+            # with any other text never hides that text from the agent.
+            if metadata.get("widget") == "opened" and event.get("text") == WIDGET_GREETING:
                 messages.append({"from": "system", "text": "Chat geöffnet", "time": _time(event.get("timestamp"))})
                 continue
             parse = event.get("parse_data") or {}

@@ -1,4 +1,5 @@
-"""Middlewares: German error replies, the agents' bearer token, and security headers."""
+"""Middlewares: German error replies, the agents' bearer token, and security headers; and the
+German JSON answer to a request aiohttp cannot even parse (`german_parse_errors`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
+from aiohttp.http_exceptions import LineTooLong
 
+from assistant import errors as error_texts
 from assistant.web import keys
 from assistant.web.views import error, web_json
 
@@ -25,6 +28,8 @@ MESSAGES = {
     413: "Die Anfrage ist zu groß.",
     500: "Entschuldigung, es ist ein technischer Fehler aufgetreten. Bitte versuchen Sie es erneut.",
 }
+# What the `Server` header says: aiohttp's default names Python's and its own version.
+SERVER_NAME = "Bochum-Assistent"
 TITLES = {404: "Seite nicht gefunden", 405: "Anfrage nicht möglich", 413: "Anfrage zu groß",
           500: "Technischer Fehler"}
 
@@ -101,6 +106,7 @@ def content_security_policy(request: web.Request) -> str:
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
     headers = response.headers
+    headers["Server"] = SERVER_NAME
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.path.startswith("/widget/"):
@@ -116,6 +122,41 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
         headers["X-Frame-Options"] = "DENY"
     else:
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if request.path == "/":
+            # The demo page is built from settings: caches may keep it, but must ask first.
+            headers.setdefault("Cache-Control", "no-cache")
+
+
+def german_parse_errors() -> None:
+    """Answer requests that aiohttp cannot parse in German JSON as well.
+
+    A header over 8 KB or a broken request line never reaches the app or its middlewares:
+    aiohttp's RequestHandler.handle_error answers it in English plain text, with aiohttp's
+    version in `Server` and a traceback in the log. aiohttp offers no hook for that answer, so
+    this replaces the method, for the web app's own process (`serve`): 431 for a header too
+    large, 414 for a request line too long, else the status aiohttp chose; one log line."""
+    from aiohttp import web_protocol
+
+    if getattr(web_protocol.RequestHandler.handle_error, "german", False):
+        return
+
+    def handle_error(self, request, status=500, exc=None, message=None):  # type: ignore[no-untyped-def]
+        if isinstance(exc, LineTooLong):
+            status = 431 if "header" in str(exc).lower() else 414
+        if status >= 500:
+            self.log_exception("Error handling request", exc_info=exc)
+        else:
+            self.logger.warning("Refused a malformed request (HTTP %d: %s)", status, message or exc)
+        if request.writer.output_size > 0:
+            raise ConnectionError("Response is sent already, cannot send another response with the error message")
+        reply = web.json_response({"error": error_texts.message(status)}, status=status, dumps=web_json)
+        reply.headers["Server"] = SERVER_NAME
+        reply.headers["X-Content-Type-Options"] = "nosniff"
+        reply.force_close()
+        return reply
+
+    handle_error.german = True  # type: ignore[attr-defined]
+    web_protocol.RequestHandler.handle_error = handle_error  # type: ignore[method-assign]
 
 
 def setup_middlewares(app: web.Application) -> None:

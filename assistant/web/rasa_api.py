@@ -6,7 +6,6 @@ request (HS256, the secret from RASA_JWT_SECRET) and calls the Rasa server on lo
 
 from __future__ import annotations
 
-import secrets
 import time
 from typing import Any
 from urllib.parse import quote
@@ -17,9 +16,10 @@ from aiohttp import ClientError, ClientSession
 from assistant.server import JWT_METHOD
 
 TOKEN_LIFETIME_SECONDS = 300
-# The console's previews are conversations of their own, recognisable by this prefix, so that
-# they never mix with citizens' conversations (and are easy to leave out of any statistics).
-PREVIEW_PREFIX = "agent-preview-"
+# The console's previews are conversations of their own: the REST channel issues each preview a
+# new id, labelled with this ("agent-preview.<random>.<signature>"), so they never mix with
+# citizens' conversations and are easy to leave out of any statistics.
+PREVIEW_LABEL = "agent-preview"
 
 
 class RasaUnavailable(RuntimeError):
@@ -62,9 +62,10 @@ class RasaApi:
         return result
 
     async def replies(self, text: str) -> list[dict[str, Any]]:
-        """What the bot answers to `text` as the first message of a fresh conversation."""
-        sender = PREVIEW_PREFIX + secrets.token_hex(8)
-        result = await self._request("POST", "/webhooks/rest/webhook", json={"sender": sender, "message": text})
+        """What the bot answers to `text` as the first message of a fresh conversation (no
+        sender id the server issued, so it issues a new one)."""
+        result = await self._request("POST", "/webhooks/rest/webhook",
+                                     json={"sender": PREVIEW_LABEL, "message": text})
         return result if isinstance(result, list) else []
 
     async def tracker(self, sender_id: str) -> dict[str, Any] | None:

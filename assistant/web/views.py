@@ -44,9 +44,9 @@ def web_json(data: Any) -> str:
 @aiohttp_jinja2.template("index.html")
 async def citizen_page(request: web.Request) -> dict[str, Any]:
     settings = request.app[keys.SETTINGS]
-    own = f"{request.scheme}://{request.host}"
     return {
-        "script_url": f"{own}/widget/v1/widget.js",
+        # From settings, never from the request's Host header (which any client sets).
+        "script_url": f"{settings.widget_base_url}/widget/v1/widget.js",
         "socket_url": settings.socket_url,
         "allowed_origins": settings.origins,
     }

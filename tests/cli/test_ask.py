@@ -28,6 +28,7 @@ def test_ask_prints_the_reply_and_what_was_understood(stack: Stack):
     assert "DEFUS wurde am 10. Mai 2010 in Berlin gegründet." in result.stdout
     assert "Erkannter Fragetyp: ask_founding (Konfidenz " in result.stdout
     assert "Erkannte Angaben: network = defus" in result.lines
+    assert any(line.startswith("Gesprächskennung für Anschlussfragen: --sender redaktion-") for line in result.lines)
     assert_shows("ask-ausgabe", result.stdout)
 
 
@@ -35,17 +36,19 @@ def test_ask_prints_the_reply_and_what_was_understood(stack: Stack):
 @pytest.mark.model
 def test_ask_as_json_and_a_follow_up_in_the_same_conversation(stack: Stack):
     first = run_cli("ask", "Wie viele Mitglieder hat Efus?", "--url", stack.settings.rasa_url,
-                    "--db-url", tracker_url(stack), "--sender", "redaktion-followup-1", "--json")
-    follow_up = run_cli("ask", "und das andere Forum?", "--url", stack.settings.rasa_url,
-                        "--db-url", tracker_url(stack), "--sender", "redaktion-followup-1", "--json")
-
+                    "--db-url", tracker_url(stack), "--json")
     answer = json.loads(first.stdout)
+    # The bot issued the conversation's id; only that id continues the conversation.
+    follow_up = run_cli("ask", "und das andere Forum?", "--url", stack.settings.rasa_url,
+                        "--db-url", tracker_url(stack), "--sender", answer["sender"], "--json")
+
     assert answer["intent"] == "ask_members" and answer["confidence"] > 0.45
     assert "circa 250" in answer["replies"][0]["text"]
     other = json.loads(follow_up.stdout)
     assert other["intent"] == "inform_network"
     assert {"entity": "network", "value": "other"} in other["entities"]
     assert "18 Städte und 2 Organisationen" in other["replies"][0]["text"]
+    assert other["sender"] == answer["sender"]
 
 
 @pytest.mark.servers

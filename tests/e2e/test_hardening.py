@@ -12,7 +12,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -21,20 +20,23 @@ import pytest
 
 from assistant.settings import PROJECT_ROOT, get_settings
 from assistant.stack import Stack
+from tests.conftest import RestClient
 from tests.e2e.conftest import free_port, tracker_db
 
 pytestmark = pytest.mark.servers
 APOLOGY = "Entschuldigung, ich kann Ihre Frage gerade nicht beantworten"
 
 
+_CLIENTS: dict[str, RestClient] = {}
+
+
 def say(url: str, sender: str, message: str, timeout: float = 60) -> tuple[str, float]:
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook",
-                                     data=json.dumps({"sender": sender, "message": message}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    """One message of conversation `sender` (a label: the server issues the real id)."""
+    client = _CLIENTS.setdefault(url, RestClient(url))
     started = time.monotonic()
-    with urllib.request.urlopen(request, timeout=timeout) as reply:
-        texts = [item.get("text", "") for item in json.loads(reply.read())]
-    return "\n".join(texts), time.monotonic() - started
+    status, replies = client({"sender": sender, "message": message}, timeout=timeout)
+    assert status == 200, replies
+    return "\n".join(item.get("text", "") for item in replies), time.monotonic() - started
 
 
 class HangingActionServer:
@@ -85,7 +87,10 @@ def test_action_server_down_or_hanging_gets_an_apology_within_the_timeout(tmp_pa
         finally:
             hanging.close()
     log = (tmp_path / "log" / "rasa.log").read_text(errors="replace")
-    assert log.count("Action action_answer_question of conversation hang-1 timed out") == 1
+    # Logged by the id's label and nonce, never its signature (with which it would be a key).
+    hang = _CLIENTS[url].ids["hang-1"]
+    assert log.count(f"Action action_answer_question of conversation {hang.rsplit('.', 1)[0]}.… timed out") == 1
+    assert hang not in log
 
 
 def test_rasa_refuses_to_start_without_its_tracker_store(tmp_path: Path):
@@ -100,13 +105,12 @@ def test_rasa_refuses_to_start_without_its_tracker_store(tmp_path: Path):
 
 
 @pytest.mark.model
-def test_personal_data_is_redacted_before_it_is_stored(ask, stack):
-    sender = "privacy-1"
-    reply = ask(sender, "Wann wurde DEFUS gegründet? max.mustermann@example.org 0234 9101234 "
-                        "DE89 3704 0044 0532 0130 00")
+def test_personal_data_is_redacted_before_it_is_stored(ask, post, stack):
+    reply = ask("privacy-1", "Wann wurde DEFUS gegründet? max.mustermann@example.org 0234 9101234 "
+                             "DE89 3704 0044 0532 0130 00")
     assert "10. Mai 2010" in reply
     with sqlite3.connect(tracker_db(stack)) as db:
-        rows = [row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (sender,))]
+        rows = [row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (post.ids["privacy-1"],))]
     stored = " ".join(rows)
     [user_text] = [json.loads(row)["text"] for row in rows if json.loads(row).get("event") == "user"]
     assert user_text == "Wann wurde DEFUS gegründet? [entfernt] [entfernt] [entfernt]"
@@ -118,12 +122,13 @@ def test_personal_data_is_redacted_before_it_is_stored(ask, stack):
 
 
 @pytest.mark.model
-def test_purge_deletes_only_old_conversations(ask, stack):
+def test_purge_deletes_only_old_conversations(ask, post, stack):
     ask("purge-old", "Was ist Efus?")
     ask("purge-new", "Was ist DEFUS?")
+    old, new = post.ids["purge-old"], post.ids["purge-new"]
     db_path = tracker_db(stack)
     with sqlite3.connect(db_path) as db:
-        db.execute("UPDATE events SET timestamp = timestamp - 40 * 86400 WHERE sender_id = 'purge-old'")
+        db.execute("UPDATE events SET timestamp = timestamp - 40 * 86400 WHERE sender_id = ?", (old,))
     result = subprocess.run([sys.executable, "-m", "assistant", "purge", "--older-than", "30d",
                              "--db-url", f"sqlite:///{db_path}"], cwd=PROJECT_ROOT, capture_output=True,
                             text=True, timeout=120)
@@ -131,7 +136,7 @@ def test_purge_deletes_only_old_conversations(ask, stack):
     assert "1 Gespräch(e) älter als 30 Tage" in result.stdout
     with sqlite3.connect(db_path) as db:
         senders = {row[0] for row in db.execute("SELECT DISTINCT sender_id FROM events")}
-    assert "purge-old" not in senders and "purge-new" in senders
+    assert old not in senders and new in senders
 
 
 @pytest.mark.model

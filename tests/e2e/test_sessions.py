@@ -14,17 +14,18 @@ from tests.e2e.conftest import tracker_db
 pytestmark = [pytest.mark.servers, pytest.mark.model]
 
 
-def test_a_long_conversation_keeps_its_context_and_history_across_sessions(ask, stack):
+def test_a_long_conversation_keeps_its_context_and_history_across_sessions(ask, post, stack):
     import jwt
 
     max_turns = stack.settings.session_max_turns
-    sender = f"test-{uuid.uuid4().hex[:12]}"
+    label = f"test-{uuid.uuid4().hex[:12]}"
     for _ in range(max_turns - 1):
-        assert "Quelle" in ask(sender, "Was ist Efus?")
+        assert "Quelle" in ask(label, "Was ist Efus?")
     # The last message of the first session names the network; the first of the next one
     # refers to it only as "es".
-    assert "18 Städte und 2 Organisationen" in ask(sender, "Wie viele Mitglieder hat DEFUS?")
-    assert "10. Mai 2010" in ask(sender, "Und wann wurde es gegründet?")
+    assert "18 Städte und 2 Organisationen" in ask(label, "Wie viele Mitglieder hat DEFUS?")
+    assert "10. Mai 2010" in ask(label, "Und wann wurde es gegründet?")
+    sender = post.ids[label]
 
     with sqlite3.connect(tracker_db(stack)) as db:
         sessions, = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'session_started'",

@@ -3,11 +3,9 @@ knowledge base."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,19 +13,22 @@ import pytest
 
 from assistant.settings import PROJECT_ROOT, get_settings
 from assistant.stack import Stack
+from tests.conftest import RestClient
 from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.servers
 
 
+_CLIENTS: dict[str, RestClient] = {}
+
+
 def say(stack: Stack, sender: str, message: str) -> str:
-    request = urllib.request.Request(
-        f"{stack.settings.rasa_url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": message}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as reply:
-        return "\n".join(item.get("text", "") for item in json.loads(reply.read()))
+    """One message of conversation `sender` (a label: the server issues the real id, and a
+    restarted server with the same secret accepts it)."""
+    client = _CLIENTS.setdefault(stack.settings.rasa_url, RestClient(stack.settings.rasa_url))
+    status, replies = client({"sender": sender, "message": message})
+    assert status == 200, replies
+    return "\n".join(item.get("text", "") for item in replies)
 
 
 @pytest.mark.model

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from assistant.scaled import ScaledStack, postgres_url
 from assistant.settings import get_settings
-from tests.conftest import free_port
+from tests.conftest import RestClient, free_port
 
 pytestmark = [pytest.mark.scale, pytest.mark.model]
 QUESTIONS = ["Wann wurde DEFUS gegründet?", "Was ist Efus?", "Wie viele Mitglieder hat Efus?",
@@ -103,12 +103,17 @@ def topology(tmp_path_factory):
     stop_topology(stack, redis, env)
 
 
+_CLIENTS: dict[str, RestClient] = {}
+
+
 def say(url: str, sender: str, message: str) -> str:
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook",
-                                     data=json.dumps({"sender": sender, "message": message}).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=120) as reply:
-        return "\n".join(item.get("text", "") for item in json.loads(reply.read()))
+    """One message of conversation `sender`, a label: the server issues the conversation's id
+    with its first reply (both replicas accept it), later messages send that id."""
+    client = _CLIENTS.setdefault(url, RestClient(url))
+    status, replies = client({"sender": sender, "message": message}, timeout=120)
+    if status != 200:
+        raise urllib.error.HTTPError(client.url, status, str(replies)[:200], None, None)  # type: ignore[arg-type]
+    return "\n".join(item.get("text", "") for item in replies)
 
 
 def bursts(url: str, prefix: str, failures: list[str], conversations: int = 50, messages: int = 20,
@@ -134,7 +139,10 @@ def bursts(url: str, prefix: str, failures: list[str], conversations: int = 50, 
             for start in range(0, messages, burst):
                 texts = [f"Frage {n}: {QUESTIONS[n % len(QUESTIONS)]}" for n in range(start, start + burst)]
                 sent[sender].append(texts)
-                list(pool.map(lambda text, sender=sender: send(sender, text), texts))
+                if start == 0:
+                    # The first message alone: its reply brings the id the rest of the burst uses.
+                    send(sender, texts[0])
+                list(pool.map(lambda text, sender=sender: send(sender, text), texts[1:] if start == 0 else texts))
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(conversation, range(conversations)))
@@ -150,7 +158,8 @@ def stored_events(env: dict[str, str], prefix: str) -> dict[str, list[tuple[str,
     engine.dispose()
     events: dict[str, list[tuple[str, dict]]] = {}
     for sender, kind, data in rows:
-        events.setdefault(sender, []).append((kind, json.loads(data)))
+        # Stored under the issued id "<label>.<nonce>.<signature>"; grouped by the label sent.
+        events.setdefault(sender.split(".", 1)[0], []).append((kind, json.loads(data)))
     return events
 
 

@@ -36,14 +36,15 @@ async def test_citizen_page_is_german_embeds_the_widget_and_shows_the_snippet(cl
     html = await reply.text()
     assert '<html lang="de">' in html
     assert "<h1>Internationale Netzwerke</h1>" in html
-    # Embedded exactly as the snippet on the page tells a city web team to do it.
-    own = f"http://{client.host}:{client.port}"
+    # Embedded exactly as the snippet on the page tells a city web team to do it, at the web
+    # app's address from the settings.
+    own = offline_settings.widget_base_url
     tag = f'<script src="{own}/widget/v1/widget.js" data-server="{offline_settings.rasa_url}" defer></script>'
     assert tag in html
     assert "&lt;script src=&#34;http://" in html or "&lt;script src=\"http://" in html
     # Nothing from another origin: every script and stylesheet is ours.
     for url in re.findall(r'(?:src|href)="([^"#]+)"', html):
-        assert url.startswith("/") or url.startswith(f"http://{client.host}:{client.port}/"), url
+        assert url.startswith("/") or url.startswith(f"{own}/"), url
 
 
 async def test_agent_page_needs_no_data_to_render_and_asks_for_the_key(client):
@@ -260,8 +261,8 @@ async def test_conversation_by_code_shows_the_transcript(live_client, stack, pos
     assert any(who == "bot" and code in text for who, text in said)
     question = next(message for message in body["messages"] if message["text"] == "Wann wurde DEFUS gegründet?")
     assert question["intent"] == "ask_founding"
-    # The session id is the citizen's key to the conversation: it never reaches the console.
-    assert sender not in await reply.text()
+    # The sender id is the citizen's key to the conversation: it never reaches the console.
+    assert post.ids[sender] not in await reply.text() and post.ids[sender].split(".")[1] not in await reply.text()
 
 
 @pytest.mark.servers

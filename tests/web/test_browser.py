@@ -298,7 +298,8 @@ def test_privacy_note_and_deleting_the_conversation(page: Page, stack: Stack, wa
     expect(privacy["note"]).to_contain_text(
         "Wir speichern Ihre Nachrichten, um Ihre Fragen zu beantworten und den Assistenten zu verbessern, "
         f"und löschen sie automatisch {stack.settings.retention_days} Tage nach Ihrer letzten Nachricht. "
-        "E-Mail-Adressen, Telefonnummern und IBANs entfernen wir vor dem Speichern. "
+        "E-Mail-Adressen, Telefonnummern, Konto-, Karten-, Ausweis-, Steuer- und Versicherungsnummern "
+        "sowie Geburtsdaten entfernen wir vor dem Speichern. "
         "Bitte geben Sie keine persönlichen Daten wie Namen oder Adressen ein. "
         "Ihr Gespräch können Sie jederzeit selbst löschen: Gespräch löschen")
     expect(parts["input"]).to_have_accessible_description(

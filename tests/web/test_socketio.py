@@ -20,6 +20,7 @@ import socketio
 
 from assistant.input_guard import EMPTY_MESSAGE, NOT_A_TEXT, only_last_question, too_long
 from assistant.stack import Stack
+from tests.web.conftest import bearer
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.servers, pytest.mark.model]
 
@@ -140,7 +141,7 @@ async def test_the_rest_reply_keeps_its_plain_footer_and_no_sources_message(citi
     # As before the widget got structured sources: text messages only (Rasa's REST channel sends
     # each paragraph as one), the last one the footer in plain text with the addresses, and no
     # message of its own for the sources.
-    assert replies == [{"recipient_id": sender, "text": part} for part in widget_reply["text"].split("\n\n")]
+    assert replies == [{"recipient_id": post.ids[sender], "text": part} for part in widget_reply["text"].split("\n\n")]
     footer = replies[-1]["text"].split("\nStand: ")[0]
     assert footer == cited(widget_reply["sources"]) and "http" in footer, replies
 
@@ -329,3 +330,105 @@ async def test_a_citizen_deletes_their_own_conversation_and_nobody_elses(citizen
     assert owner_session not in log and "DEFUS" not in logged[0]
     # The same server deletes old conversations by itself.
     assert f"conversations idle for more than {stack.settings.retention_days} days are deleted" in log
+
+
+# -- hardening, second round ---------------------------------------------------------------------------
+
+
+async def settled_events(stack: Stack, sender_id: str, timeout: float = 20) -> int:
+    """The number of stored events once the conversation's last turn is saved."""
+    count = await saved_events(stack, sender_id, timeout)
+    for _ in range(int(timeout * 2)):
+        await asyncio.sleep(0.5)
+        if (now := stored_events(stack, sender_id)) == count:
+            return count
+        count = now
+    return count
+
+
+async def test_a_socketio_session_id_takes_over_no_conversation_over_rest(citizens, post, stack):
+    victim = await citizens()
+    victim_session = await victim.session()
+    assert "10. Mai 2010" in await victim.ask("Wann wurde DEFUS gegründet?")
+    code = re.search(r"Gesprächscode: ([A-Z0-9]{3}-[A-Z0-9]{3})",
+                     await victim.ask("Ich möchte mit einem Menschen sprechen")).group(1)
+    before = await settled_events(stack, victim_session)
+
+    for message in ("Und wie viele Mitglieder hat es?", "Ich möchte mit einem Menschen sprechen"):
+        status, replies = await asyncio.to_thread(post, {"sender": victim_session, "message": message}, as_is=True)
+        text = "\n".join(reply.get("text", "") for reply in replies)
+        assert status == 200 and {reply["recipient_id"] for reply in replies} != {victim_session}, replies
+        assert "18 Städte" not in text and code not in text, text
+    # Nothing reached the victim's widget or transcript.
+    assert await victim.silence(2) == []
+    assert stored_events(stack, victim_session) == before
+
+
+async def test_a_message_over_the_request_limit_over_long_polling_gets_a_german_reply(citizens, stack):
+    """Sanic refuses a polling request over 64 KB before anyone reads it; the citizen is told
+    in German instead of hearing nothing."""
+    citizen = await citizens()
+    await citizen.session()
+    story = "Ich erzähle Ihnen etwas. " * 3000  # 75,000 characters
+    await citizen.client.emit("user_uttered", {"message": story + "Wann wurde DEFUS gegründet?"})
+    reply = await asyncio.wait_for(citizen.replies.get(), REPLY_TIMEOUT)
+    assert reply["text"] == too_long(stack.settings.max_message_chars)
+
+
+def polling(stack: Stack) -> Any:
+    """A raw engine.io long-polling connection (to send what no socket.io client would)."""
+    base = f"{stack.settings.rasa_url}/socket.io/?EIO=4&transport=polling"
+    headers = {"Origin": stack.settings.web_url, "Content-Type": "text/plain;charset=UTF-8"}
+
+    def request(url: str, data: bytes | None = None) -> str:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers), timeout=30) as reply:
+            return reply.read().decode()
+
+    url = f"{base}&sid={json.loads(request(base)[1:])['sid']}"
+    request(url, b"40")
+    assert request(url).startswith("40")
+    return lambda packet: request(url, packet.encode())
+
+
+async def test_malformed_packets_are_dropped_with_one_log_line_each(citizens, stack):
+    log_file = stack.log_dir / "rasa.log"
+    start = log_file.stat().st_size
+    send = await asyncio.to_thread(polling, stack)
+    for packet in ("42[not json", '42{"an": "object"}', "9nonsense"):
+        assert await asyncio.to_thread(send, packet) == "OK"  # engine.io accepts the request itself
+    # The server goes on serving.
+    citizen = await citizens()
+    await citizen.session()
+    assert "10. Mai 2010" in await citizen.ask("Wann wurde DEFUS gegründet?")
+    with log_file.open("rb") as log:
+        log.seek(start)
+        written = log.read().decode("utf-8", "replace")
+    assert "Traceback" not in written, written
+    assert written.count("Dropped a malformed socket.io packet") == 2, written
+    assert written.count("post request handler error (IndexError") == 1, written
+
+
+async def test_the_widgets_greeting_and_its_suggestions_keep_working(citizens):
+    citizen = await citizens()
+    await citizen.session()
+    await citizen.client.emit("user_uttered", {"message": "/greet", "metadata": {"widget": "opened"}})
+    greeting = await asyncio.wait_for(citizen.replies.get(), REPLY_TIMEOUT)
+    assert greeting["text"].startswith("Guten Tag!")
+    choice = next(choice for choice in greeting["quick_replies"] if choice["title"] == "Wann wurde DEFUS gegründet?")
+    assert "10. Mai 2010" in await citizen.ask(choice["payload"], metadata={"button_title": choice["title"]})
+    # Not offered any more, the same payload typed is only text, and still gets a German reply.
+    assert "Entschuldigung" not in await citizen.ask(choice["payload"])
+
+
+async def test_metadata_never_hides_a_message_from_the_agent(citizens, live_client, stack):
+    citizen = await citizens()
+    await citizen.session()
+    assert (await citizen.ask("/greet", metadata={"widget": "opened"})).startswith("Guten Tag!")
+    handoff = await citizen.ask("Ich möchte mit einem Menschen sprechen", metadata={"widget": "opened"})
+    code = re.search(r"Gesprächscode: ([A-Z0-9]{3}-[A-Z0-9]{3})", handoff).group(1)
+    reply = await live_client.get(f"/api/v1/conversations/{code}", headers=bearer(stack.settings))
+    assert reply.status == 200
+    said = [(message["from"], message["text"]) for message in (await reply.json())["messages"]]
+    # The widget's own opening stays a note; the citizen's words are shown as theirs.
+    assert said[0] == ("system", "Chat geöffnet")
+    assert ("citizen", "Ich möchte mit einem Menschen sprechen") in said

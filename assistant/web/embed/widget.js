@@ -39,7 +39,7 @@ var TEXT = {
   input: "Ihre Frage",
   send: "Senden",
   privacyStored: "Wir speichern Ihre Nachrichten, um Ihre Fragen zu beantworten und den Assistenten zu verbessern, und löschen sie automatisch ",
-  privacyRedacted: "E-Mail-Adressen, Telefonnummern und IBANs entfernen wir vor dem Speichern.",
+  privacyRedacted: "E-Mail-Adressen, Telefonnummern, Konto-, Karten-, Ausweis-, Steuer- und Versicherungsnummern sowie Geburtsdaten entfernen wir vor dem Speichern.",
   privacy: "Bitte geben Sie keine persönlichen Daten wie Namen oder Adressen ein.",
   privacyShort: "Keine persönlichen Daten eingeben.",
   privacyDelete: "Ihr Gespräch können Sie jederzeit selbst löschen:",

@@ -1,0 +1,31 @@
+"""Personal data that only the validators find (assistant/redaction.py) never reaches the real
+SQLite tracker store of the running servers."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+import pytest
+
+from tests.e2e.conftest import tracker_db
+
+pytestmark = [pytest.mark.servers, pytest.mark.model]
+
+
+def test_a_card_number_and_a_local_phone_number_are_stored_redacted(ask, post, stack):
+    reply = ask("privacy-validators-1", "Wann wurde DEFUS gegründet? Karte 4111 1111 1111 1111, Tel. 123 45 67")
+    assert "2010" in reply
+    # Stored under the id the server issued for this conversation (assistant/channels/ids.py).
+    sender = post.ids["privacy-validators-1"]
+    with sqlite3.connect(tracker_db(stack)) as db:
+        rows = [row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (sender,))]
+    assert rows
+    users = [json.loads(row) for row in rows if json.loads(row).get("event") == "user"]
+    assert [user["text"] for user in users] == ["Wann wurde DEFUS gegründet? Karte [entfernt], Tel. [entfernt]"]
+    assert users[0]["parse_data"]["text"] == users[0]["text"]
+    stored = " ".join(rows)
+    # Whole numbers only: stored confidences (0.00411…) may contain any digits.
+    for secret in ("4111", "123 45 67", "1234567"):
+        assert not re.search(rf"(?<![\d.]){secret}(?!\d)", stored), secret
