@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from assistant.settings import PROJECT_ROOT
 from assistant.stack import Stack
@@ -24,6 +25,14 @@ def postgres_url(env: dict[str, str], database: str | None = None) -> str:
     auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     return (f"postgresql://{auth}{env.get('ASSISTANT_PG_HOST', '127.0.0.1')}:"
             f"{env.get('ASSISTANT_PG_PORT', '5432')}/{database or env['ASSISTANT_PG_DB']}")
+
+
+def redis_url(env: dict[str, str]) -> str:
+    """The lock store's Redis as a URL for the `limits` library's storage."""
+    password = env.get("ASSISTANT_REDIS_PASSWORD", "")
+    auth = f":{quote(password, safe='')}@" if password else ""
+    return (f"redis://{auth}{env.get('ASSISTANT_REDIS_HOST', '127.0.0.1')}:"
+            f"{env.get('ASSISTANT_REDIS_PORT', '6379')}/{env.get('ASSISTANT_REDIS_DB', '1')}")
 
 
 def ensure_database(env: dict[str, str]) -> None:
@@ -78,7 +87,8 @@ class ScaledStack(Stack):
     def service_env(self, name: str) -> dict[str, str]:
         host = self.settings.host
         if name.startswith("rasa"):
-            return {"RASA_PORT": str(self.replica_port(name))}
+            # Behind HAProxy (option forwardfor): the client of a request is the one it names.
+            return {"RASA_PORT": str(self.replica_port(name)), "SANIC_PROXIES_COUNT": "1"}
         if name == "lb":
             env = {"LB_BIND": f"{host}:{self.settings.rasa_port}"}
             for number in (1, 2):
@@ -93,6 +103,8 @@ class ScaledStack(Stack):
         self.extra_env = {
             "ASSISTANT_ENDPOINTS": str(SCALED_ENDPOINTS),
             "ASSISTANT_LOCK_STORE": env.get("ASSISTANT_LOCK_STORE", LOCK_STORE),
+            # The replicas share their rate-limit counts in the lock store's Redis.
+            "ASSISTANT_RATE_LIMIT_STORAGE": env.get("ASSISTANT_RATE_LIMIT_STORAGE") or redis_url(env),
             **self.extra_env,
         }
         ensure_database({**env, **self.extra_env})

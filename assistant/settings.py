@@ -81,7 +81,30 @@ class Settings:
         default_factory=lambda: os.environ.get("ASSISTANT_TRACKER_STORE_URL", ""), repr=False
     )
 
+    # Ratings (thumbs up/down) one socket may send: a new rating of an answer replaces the
+    # earlier one in storage; more than this is refused with a German note (assistant/rate_limits.py).
+    rating_limit: str = field(default_factory=lambda: os.environ.get("ASSISTANT_RATING_LIMIT", "10/minute"))
+    # Messages over the REST and socket.io channels together, per client (IP address; behind a
+    # reverse proxy set SANIC_PROXIES_COUNT so Sanic takes it from X-Forwarded-For) and per
+    # conversation; requests to the agent API per client. More get HTTP 429 / a German note.
+    client_rate_limit: str = field(default_factory=lambda: os.environ.get("ASSISTANT_CLIENT_RATE_LIMIT", "120/minute"))
+    conversation_rate_limit: str = field(
+        default_factory=lambda: os.environ.get("ASSISTANT_CONVERSATION_RATE_LIMIT", "20/minute"))
+    agent_rate_limit: str = field(default_factory=lambda: os.environ.get("ASSISTANT_AGENT_RATE_LIMIT", "300/minute"))
+    # Where the counts live: empty for this process's memory; the scaled set-up's Redis as a
+    # `limits` storage URL ("redis://:password@host:6379/1"), so replicas share them. May hold a
+    # password: environment only.
+    rate_limit_storage: str = field(default_factory=lambda: os.environ.get("ASSISTANT_RATE_LIMIT_STORAGE", ""),
+                                    repr=False)
+
     def __post_init__(self) -> None:
+        from assistant.rate_limits import check_limit
+
+        for name, spec in (("ASSISTANT_RATING_LIMIT", self.rating_limit),
+                           ("ASSISTANT_CLIENT_RATE_LIMIT", self.client_rate_limit),
+                           ("ASSISTANT_CONVERSATION_RATE_LIMIT", self.conversation_rate_limit),
+                           ("ASSISTANT_AGENT_RATE_LIMIT", self.agent_rate_limit)):
+            check_limit(name, spec)
         # Zero would delete conversations while citizens are still in them.
         if self.retention_days < 1:
             raise SystemExit(f"ASSISTANT_RETENTION_DAYS must be at least 1, got {self.retention_days}")

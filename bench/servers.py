@@ -34,10 +34,16 @@ def _watch(urls: dict[str, str], started: float, done: threading.Event) -> dict[
     return ready
 
 
+UNLIMITED = "1000000/minute"
+
+
 def stack_settings(var_dir: Path, knowledge_dir: Path | None = None) -> Settings:
     """The settings `make run` uses, on loopback, with a free port for every server and own var dir."""
     ports = {item.name: free_port() for item in fields(Settings) if item.name.endswith("_port")}
-    settings = replace(get_settings(), host=LOOPBACK, var_dir=var_dir, **ports)
+    # The benchmarks send far more from one address than any citizen: they measure capacity, so
+    # the per-client and per-conversation limits are lifted (bench/flood.py measures the limits).
+    settings = replace(get_settings(), host=LOOPBACK, var_dir=var_dir, **ports, client_rate_limit=UNLIMITED,
+                       conversation_rate_limit=UNLIMITED, agent_rate_limit=UNLIMITED)
     return replace(settings, knowledge_dir=knowledge_dir) if knowledge_dir else settings
 
 

@@ -40,6 +40,9 @@ def knowledge_copy(tmp_path: Path) -> Path:
 
 # -- the real servers, shared by tests/e2e and tests/cli ---------------------------------
 
+UNLIMITED = "1000000/minute"
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -53,7 +56,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
         pytest.fail("No trained model: run `make train` (make test does it).")
     var_dir = tmp_path_factory.mktemp("var")
     settings = replace(get_settings(), host="127.0.0.1", rasa_port=free_port(),
-                       action_port=free_port(), web_port=free_port(), var_dir=var_dir)
+                       action_port=free_port(), web_port=free_port(), var_dir=var_dir,
+                       # The suite sends far more from one address than a citizen: the limits are
+                       # tested on a stack of their own (tests/e2e/test_rate_limits.py).
+                       client_rate_limit=UNLIMITED, conversation_rate_limit=UNLIMITED)
     running = Stack(settings, log_dir=var_dir / "log")
     running.start()
     yield running

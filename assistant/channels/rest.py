@@ -16,6 +16,7 @@ an id this server signed starts a new conversation, whose id comes back as each 
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Awaitable, Callable
 
@@ -26,11 +27,13 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant import errors
 from assistant.channels.ids import RestSenderIds, loggable
 from assistant.citations import sources_only
 from assistant.input_guard import check_request, well_formed_sender
 from assistant.knowledge import load_knowledge_base
 from assistant.processor import apology_text
+from assistant.rate_limits import channel_limits, client_address
 from assistant.settings import get_settings
 from assistant.splitting import MORE_THAN_ALLOWED, split_questions
 
@@ -59,6 +62,11 @@ def conversation_for(ids: RestSenderIds, sender: object) -> object:
     return sender
 
 
+def too_many_requests(headers: dict[str, str] | None = None) -> HTTPResponse:
+    return response.json({"error": errors.message(429)}, status=429, headers=headers,
+                         dumps=lambda data: json.dumps(data, ensure_ascii=False))
+
+
 class PlainTextCollector(CollectingOutputChannel):
     """Rasa's collecting channel without the sources-only custom payload (the text has them)."""
 
@@ -79,6 +87,7 @@ class GuardedRestInput(RestInput):
         # apology and human route as a failed action.
         apology = technical_problem_reply()
         ids = RestSenderIds(settings.session_secret())
+        limits = channel_limits()
         webhook = Blueprint("guarded_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -87,6 +96,8 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not limits.allows_client(client_address(request)):
+                return too_many_requests()
             try:
                 payload = request.json
             except SanicException:
@@ -97,6 +108,8 @@ class GuardedRestInput(RestInput):
             if checked.problem and checked.client_error:
                 return response.json({"error": checked.problem}, status=400)
             headers = {SENDER_HEADER: checked.sender}
+            if checked.sender and not limits.allows_conversation(checked.sender):
+                return too_many_requests(headers)
             if checked.problem:
                 return response.json([{"recipient_id": checked.sender, "text": checked.problem}], headers=headers)
             collector = PlainTextCollector()

@@ -29,17 +29,17 @@ import engineio
 import socketio
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
-from rasa.shared.core.events import AgentUttered, BotUttered
 from sanic import Blueprint, Sanic, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant import deletion
+from assistant import deletion, ratings
 from assistant.channels.ids import SessionIds
 from assistant.channels.rest import technical_problem_reply
 from assistant.citations import SOURCES_KEY, sources_of, sources_only
 from assistant.input_guard import NOT_A_TEXT, check_text, too_long
+from assistant.rate_limits import TOO_MANY_MESSAGES, TOO_MANY_RATINGS, RateLimit, channel_limits, client_address
 from assistant.settings import get_settings
 from assistant.splitting import MORE_THAN_ALLOWED, split_questions
 
@@ -174,6 +174,11 @@ class GuardedSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         settings = get_settings()
         sessions = SessionIds(settings.session_secret())
+        # Per socket, in this process: a socket lives on one Rasa server.
+        rating_limit = RateLimit(settings.rating_limit)
+        # Messages: shared with the REST channel (and, scaled out, with every replica).
+        limits = channel_limits()
+        clients: dict[str, str] = {}
         max_chars = settings.max_message_chars
         apology = technical_problem_reply()
         namespace = self.namespace
@@ -230,6 +235,9 @@ class GuardedSocketIOInput(SocketIOInput):
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+            # engine.io's environ names no client address; Sanic's request does.
+            request = environ.get("sanic.request")
+            clients[sid] = client_address(request) if request is not None else "unknown"
             # The widget sends its stored session id with the connection itself, so the socket is
             # bound before any message it buffered while (re)connecting arrives.
             if isinstance(auth, dict) and auth.get("session_id") is not None:
@@ -250,6 +258,9 @@ class GuardedSocketIOInput(SocketIOInput):
             # Only the socket's own session counts; a session id inside the message is ignored.
             session_id = await bound_session(sid)
             output = WholeMessageOutput(sio, self.bot_message_evt)
+            if not (limits.allows_client(clients.get(sid, "unknown")) and limits.allows_conversation(session_id)):
+                await output.send_text_message(session_id, TOO_MANY_MESSAGES)
+                return
             message = data.get("message") if isinstance(data, dict) else None
             if not isinstance(message, str):
                 await output.send_text_message(session_id, NOT_A_TEXT)
@@ -278,12 +289,20 @@ class GuardedSocketIOInput(SocketIOInput):
             session_id = session.get("session_id")
             if not session_id or not isinstance(data, dict):
                 return
+            if not rating_limit.hit("rating", sid):
+                refused = {"text": data.get("text"), "stored": False, "error": TOO_MANY_RATINGS}
+                await sio.emit("feedback_confirm", refused, room=sid, namespace=namespace)
+                return
             rating = FEEDBACK_RATINGS.get(data.get("rating"))  # type: ignore[arg-type]
             text = data.get("text")
             if rating is None or not isinstance(text, str) or len(text) > MAX_RATED_TEXT_CHARS:
                 return
             stored = await self.store_feedback(session_id, text, rating)
             await sio.emit("feedback_confirm", {"text": text, "stored": stored}, room=sid, namespace=namespace)
+
+        @sio.on("disconnect", namespace=namespace)
+        async def disconnect(sid: str) -> None:
+            clients.pop(sid, None)
 
         @sio.on(DELETE_EVENT, namespace=namespace)
         async def delete_conversation(sid: str, data: Any = None) -> dict[str, Any]:
@@ -312,25 +331,16 @@ class GuardedSocketIOInput(SocketIOInput):
         return webhook
 
     async def store_feedback(self, session_id: str, text: str, rating: str) -> bool:
-        """Append the rating to the conversation as an `agent` event (Rasa's event for things
-        said outside the dialogue; it never influences predictions). Only a reply the bot really
+        """Store the rating with the conversation, replacing an earlier rating of the same answer
+        (assistant/ratings.py), without loading the conversation. Only a reply the bot really
         gave in this conversation can be rated."""
         if self.app is None:
             return False
         agent = self.app.ctx.agent
+        store = deletion.sql_tracker_store(agent.tracker_store)
         async with agent.lock_store.lock(session_id):
-            tracker = await agent.tracker_store.retrieve(session_id)
-            if tracker is None:
-                return False
-            rated = next((event for event in reversed(tracker.events)
-                          if isinstance(event, BotUttered) and event.text == text), None)
-            if rated is None:
-                return False
-            tracker.update(AgentUttered(data={"feedback": {
-                "rating": rating, "bot_text": text, "bot_timestamp": rated.timestamp,
-            }}))
-            await agent.tracker_store.save(tracker)
-        return True
+            return deletion.in_transaction(
+                store, lambda session: ratings.store_rating(store, session, session_id, text, rating))
 
     async def delete_conversation(self, session_id: str) -> int:
         """Delete every stored event of the conversation; return how many there were."""

@@ -12,6 +12,7 @@ from aiohttp import ClientSession, ClientTimeout, web
 
 from assistant.gazetteer import german_place_names
 from assistant.knowledge import KnowledgeBase, load_knowledge_base
+from assistant.rate_limits import RateLimit, storage_for
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.web import keys
 from assistant.web.conversations import Conversations, sqlite_url
@@ -38,6 +39,7 @@ def create_app(settings: Settings, kb: KnowledgeBase | None = None,
     app[keys.WIDGET] = WidgetAssets.build(HERE / "embed", node_modules, widget_config(settings.retention_days))
     app[keys.CONVERSATIONS] = Conversations(settings.tracker_store_url or sqlite_url(settings.tracker_db_path))
     app[keys.RASA] = RasaApi(settings.rasa_url, settings.rasa_jwt_secret())
+    app[keys.AGENT_RATE_LIMIT] = RateLimit(settings.agent_rate_limit, storage_for(settings.rate_limit_storage))
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(HERE / "templates"),

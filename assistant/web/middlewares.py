@@ -60,6 +60,15 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 @web.middleware
+async def agent_rate_limit(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """At most settings.agent_rate_limit API requests per client (also before the key is
+    checked, so nobody can try keys at speed)."""
+    if _is_api(request) and not request.app[keys.AGENT_RATE_LIMIT].hit("agent", request.remote or "unknown"):
+        raise error(web.HTTPTooManyRequests, error_texts.message(429))
+    return await handler(request)
+
+
+@web.middleware
 async def agent_login(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The API answers only with `Authorization: Bearer <ASSISTANT_AGENT_TOKEN>`."""
     if _is_api(request):
@@ -160,5 +169,5 @@ def german_parse_errors() -> None:
 
 
 def setup_middlewares(app: web.Application) -> None:
-    app.middlewares.extend([errors, agent_login])
+    app.middlewares.extend([errors, agent_rate_limit, agent_login])
     app.on_response_prepare.append(security_headers)

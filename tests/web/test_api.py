@@ -284,3 +284,16 @@ async def test_preview_shows_intent_entities_and_reply(live_client, stack):
     assert 0.45 < body["intent"]["confidence"] <= 1
     assert {"entity": "network", "value": "defus", "text": "DEFUS"} in body["entities"]
     assert "10. Mai 2010" in body["replies"][0]["text"]
+
+
+async def test_the_agent_api_is_rate_limited_per_client_with_a_german_429(aiohttp_client, offline_settings, kb):
+    app = create_app(replace(offline_settings, agent_rate_limit="3/minute"), kb=kb)
+    client = await aiohttp_client(app)
+    for _ in range(3):
+        assert (await client.get(f"{API}/session", headers=bearer(offline_settings))).status == 200
+    # Also without a valid key: nobody can try keys at speed.
+    for headers in (bearer(offline_settings), {"Authorization": "Bearer falsch"}):
+        reply = await client.get(f"{API}/session", headers=headers)
+        assert reply.status == 429
+        assert await reply.json() == {"error": "Sie haben zu viele Anfragen gesendet. Bitte warten Sie einen "
+                                               "Moment und versuchen Sie es dann erneut."}

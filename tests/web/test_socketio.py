@@ -14,11 +14,13 @@ import urllib.request
 import uuid
 from typing import Any
 
+import limits
 import pytest
 import pytest_asyncio
 import socketio
 
 from assistant.input_guard import EMPTY_MESSAGE, NOT_A_TEXT, only_last_question, too_long
+from assistant.rate_limits import TOO_MANY_RATINGS
 from assistant.stack import Stack
 from tests.web.conftest import bearer
 
@@ -249,6 +251,54 @@ async def test_feedback_is_stored_with_the_conversation(citizens, stack):
                           (session_id,)).fetchall()
     feedback = [json.loads(data)["data"]["feedback"] for (data,) in rows]
     assert feedback == [{"rating": "negative", "bot_text": answer, "bot_timestamp": feedback[0]["bot_timestamp"]}]
+
+
+async def confirmations(citizen: Citizen, count: int) -> list[dict[str, Any]]:
+    return [await asyncio.wait_for(citizen.feedback.get(), 60) for _ in range(count)]
+
+
+def stored_ratings(stack: Stack, sender_id: str) -> list[dict[str, Any]]:
+    with sqlite3.connect(stack.settings.var_dir / "tracker.db") as db:
+        rows = db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'agent'",
+                          (sender_id,)).fetchall()
+    return [json.loads(data)["data"]["feedback"] for (data,) in rows]
+
+
+async def test_a_flood_of_ratings_of_one_answer_leaves_one_rating_the_latest(citizens, live_client, stack):
+    citizen = await citizens()
+    session_id = await citizen.session()
+    answer = await citizen.ask("Wann wurde DEFUS gegründet?")
+    before = await saved_events(stack, session_id)
+
+    replies = []
+    # In batches: long-polling sends what is queued in one request, and engine.io takes at most
+    # 16 packets per request.
+    for _ in range(50):
+        for number in range(10):
+            await citizen.client.emit("feedback", {"text": answer, "rating": ("up", "down")[number % 2]})
+        replies += await confirmations(citizen, 10)
+    allowed = limits.parse(stack.settings.rating_limit).amount
+    assert sum(reply["stored"] for reply in replies) == allowed
+    refused = [reply for reply in replies if not reply["stored"]]
+    assert len(refused) == 500 - allowed
+    assert {reply.get("error") for reply in refused} == {TOO_MANY_RATINGS}
+    assert len(stored_ratings(stack, session_id)) == 1
+    assert stored_events(stack, session_id) == before + 1
+
+    # The limit is per socket: the same citizen in a new tab may still rate, and the latest
+    # rating replaces the stored one.
+    tab = await citizens(auth={"session_id": session_id})
+    await tab.client.emit("feedback", {"text": answer, "rating": "up"})
+    assert (await confirmations(tab, 1))[0]["stored"] is True
+    assert [rating["rating"] for rating in stored_ratings(stack, session_id)] == ["positive"]
+    assert stored_events(stack, session_id) == before + 1
+
+    handoff = await tab.ask("Ich möchte mit einem Menschen sprechen")
+    code = re.search(r"Gesprächscode: ([A-Z0-9]{3}-[A-Z0-9]{3})", handoff).group(1)
+    reply = await live_client.get(f"/api/v1/conversations/{code}", headers=bearer(stack.settings))
+    assert reply.status == 200
+    rated = [message for message in (await reply.json())["messages"] if message["text"] == answer]
+    assert [message["feedback"] for message in rated] == ["positive"]
 
 
 def preflight(stack: Stack, origin: str) -> dict[str, str]:

@@ -375,7 +375,11 @@ function connect() {
       rating: null
     });
   });
-  socket.on("feedback_confirm", function () { /* shown already when the button was pressed */ });
+  // The thanks is shown already when the button was pressed; only a refusal (too many ratings
+  // in a short time) is said on the status line.
+  socket.on("feedback_confirm", function (reply) {
+    if (reply && typeof reply.error === "string") { connection.textContent = reply.error; }
+  });
   socket.on("disconnect", function (reason) {
     if (reason === "io client disconnect") { return; }
     connection.textContent = TEXT.offline;

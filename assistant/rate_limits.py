@@ -1,0 +1,88 @@
+"""Rate limits, counted with the well-kept `limits` library (moving windows, in memory).
+
+A limit is written in the library's notation, e.g. "10/minute" or "5 per 10 seconds", and set in
+assistant/settings.py. What is limited here, and with which German answer:
+
+- ratings (socket.io event `feedback`) per socket: settings.rating_limit, always in memory (a
+  socket lives on one server);
+- citizens' messages over both channels together, per client and per conversation
+  (settings.client_rate_limit, settings.conversation_rate_limit): HTTP 429 with the German
+  {"error": …} over REST, a German reply over socket.io;
+- the agent API per client (settings.agent_rate_limit): HTTP 429 with German JSON.
+
+The counts of the last two live in this process's memory, or, with settings.rate_limit_storage,
+in the scaled set-up's Redis, which all replicas share. A request over a limit is not counted, so
+a client that keeps flooding is let through again as soon as its window allows.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from limits import parse
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+TOO_MANY_RATINGS = ("Sie haben in kurzer Zeit sehr viele Bewertungen abgegeben. Bitte warten Sie "
+                    "einen Moment, bevor Sie weitere Antworten bewerten.")
+
+TOO_MANY_MESSAGES = ("Sie haben in kurzer Zeit sehr viele Nachrichten gesendet. Bitte warten Sie einen "
+                     "Moment und versuchen Sie es dann erneut.")
+
+
+def check_limit(name: str, spec: str) -> str:
+    """The limit as configured, or a clear exit for a value the library cannot read."""
+    try:
+        parse(spec)
+    except ValueError as error:
+        raise SystemExit(f"{name} must be a rate such as '10/minute', got {spec!r}") from error
+    return spec
+
+
+class RateLimit:
+    """One limit, counted separately for each key (a socket, a client, a conversation)."""
+
+    def __init__(self, spec: str, storage: Storage | None = None) -> None:
+        self.item = parse(spec)
+        # Kept here: the limiter holds its storage only by a weak reference.
+        self.storage = storage or MemoryStorage()
+        self.limiter = MovingWindowRateLimiter(self.storage)
+
+    def hit(self, *keys: str) -> bool:
+        """Count one request for `keys`; False when it is over the limit (and is not counted)."""
+        return self.limiter.hit(self.item, *keys)
+
+
+def storage_for(url: str) -> Storage:
+    """The counts' storage: this process's memory, or the one `url` names (e.g. Redis)."""
+    return storage_from_string(url) if url else MemoryStorage()
+
+
+class ChannelLimits:
+    """The limits of citizens' messages, one set for both channels of a Rasa server."""
+
+    def __init__(self, client: str, conversation: str, storage: Storage) -> None:
+        self.client = RateLimit(client, storage)
+        self.conversation = RateLimit(conversation, storage)
+
+    def allows_client(self, address: str) -> bool:
+        return self.client.hit("client", address)
+
+    def allows_conversation(self, conversation_id: str) -> bool:
+        return self.conversation.hit("conversation", conversation_id)
+
+
+@functools.cache
+def channel_limits() -> ChannelLimits:
+    from assistant.settings import get_settings
+
+    settings = get_settings()
+    return ChannelLimits(settings.client_rate_limit, settings.conversation_rate_limit,
+                         storage_for(settings.rate_limit_storage))
+
+
+def client_address(request: Any) -> str:
+    """The client of a Sanic request: its address, from X-Forwarded-For only when Sanic is told
+    to trust a proxy (SANIC_PROXIES_COUNT / SANIC_FORWARDED_SECRET)."""
+    return str(request.remote_addr or request.ip or "unknown")
