@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import knowledge_base
+from actions.knowledge import answerer, knowledge_base
 from assistant.handoff import handoff_text, new_code
 
 
@@ -16,7 +16,8 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[st
     """The human route with the conversation's code."""
     # One code per conversation: asking twice must not invalidate the code already given.
     code = tracker.get_slot("handoff_code") or new_code()
-    dispatcher.utter_message(text=handoff_text(knowledge_base().contact, code))
+    unheld = answerer().unheld_detail(tracker.latest_message.get("text") or "")
+    dispatcher.utter_message(text=handoff_text(knowledge_base().contact, code, unheld))
     return [SlotSet("handoff_code", code)]
 
 

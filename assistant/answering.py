@@ -162,6 +162,15 @@ class Answerer:
 
     # -- entry point -----------------------------------------------------------------------
 
+    def unheld_detail(self, text: str) -> str | None:
+        """What a citizen who wants a person also asks for that the sources do not hold ("eine
+        E-Mail-Adresse von DEFUS"), unless it is the city's own contact and contact.yml has it."""
+        word = self.aspects.asked_detail(text, self.kb.vocabulary.handoff_details)
+        contact = self.kb.contact
+        if word and not self.kb.find_networks(text) and (contact.phone or contact.email or contact.url):
+            return None
+        return word
+
     def reply(self, turn: Turn) -> Reply:
         language = detect(turn.text)
         if language is Language.OTHER:
@@ -204,6 +213,11 @@ class Answerer:
             others = [kind for kind in ranking if kind != turn.context.question]
             position = 0 if unsure else 1
             ranking = [*others[:position], turn.context.question, *others[position:]]
+        if unsure and asked.facets:
+            # "Auf wessen Initiative geht Efus zurück?": when the intent model is unsure, the kinds
+            # whose facts hold the facet asked for lead ("who": the founding, not the topics).
+            holding = [kind for kind in ranking if self._holds_facet(kind, asked.facets, turn)]
+            ranking = [*holding, *(kind for kind in ranking if kind not in holding)]
         if language is Language.ENGLISH:
             # The German vocabulary cannot judge English words: trust the intent model, but
             # only about the networks when it is unsure.
@@ -240,6 +254,19 @@ class Answerer:
         reply = self._answer(aspect.kind, turn, asked)
         if not reply.facts:
             return reply
+        if (not claim and premise.is_yes_no(turn.text) and not premise.is_either_or(turn.text)
+                and MEMBERSHIP_QUESTION not in (aspect.kind, turn.intent)):
+            # "Hat Efus auch ein Büro in Brüssel?" is not answered by the seat in Paris: a yes-or-no
+            # question whose words the answering facts do not contain is not known to be so.
+            # Its main clause says what is asked; a relative clause after it describes ("…
+            # eine Befragung, die misst, wie sicher sich Menschen fühlen").
+            main_clause = turn.text.split(",")[0]
+            missing = premise.unconfirmed(self.aspects.unknown_nouns(main_clause, aspect.kind), reply.facts)
+            if missing:
+                return self._unknown_aspect(replace(aspect, unknown_word=missing[0]), turn)
+        counted = premise.counted_only(focus(turn.text), reply.facts)
+        if counted and not claim and len({fact.subject for fact in reply.facts}) == 1:
+            return self._unknown_aspect(replace(aspect, unknown_word=counted[0]), turn)
         years = premise.unmatched_years(turn.text, reply.facts)
         if years and not (claim or premise.is_yes_no(turn.text)):
             return self._unknown_aspect(replace(aspect, unknown_word=years[0]), turn)
@@ -247,6 +274,13 @@ class Answerer:
             words = self.aspects.claim_words(turn.text, aspect.kind)
             reply = prefixed(reply, premise.judge(words, turn.text, reply.facts).value)
         return reply
+
+    def _holds_facet(self, kind: str, facets: Sequence[str], turn: Turn) -> bool:
+        question = self.kb.questions[kind]
+        subjects = ([self.kb.contact.city] if question.subject == "city"
+                    else self._networks(turn) or [subject.id for subject in self.kb.networks()])
+        return any(fact.facets and any(facet in fact.facets for facet in facets)
+                   for subject in subjects for fact in self.kb.facts_for(subject, question.attributes))
 
     def _is_follow_up(self, turn: Turn, named: bool) -> bool:
         """Whether the message is an elliptical question about the last answer."""

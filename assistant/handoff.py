@@ -23,8 +23,10 @@ def normalize_code(text: str) -> str:
     return f"{raw[:3]}-{raw[3:]}" if len(raw) == CODE_LENGTH else raw
 
 
-def handoff_text(contact: Contact, code: str) -> str:
+def handoff_text(contact: Contact, code: str, unheld: str | None = None) -> str:
+    """The human route; `unheld` is a detail the citizen asked for that the sources lack."""
     parts = [
+        f"Zum Stichwort „{unheld}“ liegen mir keine gesicherten Informationen vor." if unheld else "",
         "Gern gebe ich Ihr Anliegen an einen Menschen weiter.",
         f"Bitte wenden Sie sich an {contact.route} und nennen Sie dort Ihren Gesprächscode: {code}.",
         "Mit diesem Code kann das Team Ihr Gespräch mit mir nachlesen, Sie müssen also nichts "
@@ -36,7 +38,7 @@ def handoff_text(contact: Contact, code: str) -> str:
         f"Internet: {contact.url}" if contact.url else "",
     ]
     reachable = [route for route in routes if route]
-    text = " ".join(parts)
+    text = " ".join(part for part in parts if part)
     if reachable:
         text += "\n\n" + "\n".join(reachable)
     return text

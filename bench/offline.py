@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answering import ANSWERED_WITHOUT_KIND, HANDOFF_INTENT, NOT_UNDERSTOOD_RESPONSE, Answerer, Context, Turn
+from assistant.handoff import handoff_text
 from bench import RESULTS_DIR
 from bench.blind import Case, Outcome, check_turn, fact_signatures, load_cases, summarise
 
-# Stand-ins for replies that come from the domain's responses, worded so the checks read them.
-_HANDOFF_STAND_IN = "Ich verbinde Sie mit einem Menschen. Ihr Gesprächscode: OFFLINE"
+# A stand-in for the reply that comes from the domain's response, worded so the checks read it.
 _NOT_UNDERSTOOD_STAND_IN = "Das habe ich leider nicht verstanden."
 
 
@@ -61,6 +61,11 @@ def _turn(parse: dict[str, Any], text: str, context: Context) -> Turn:
                 ranking=tuple(entry["name"] for entry in parse.get("intent_ranking") or []))
 
 
+def _handoff(answerer: Answerer, text: str) -> str:
+    """The handoff action's reply, with a code that is not one."""
+    return handoff_text(answerer.kb.contact, "OFFLINE", answerer.unheld_detail(text))
+
+
 def converse(answerer: Answerer, case: Case, parses: dict[str, dict[str, Any]],
              signatures: dict[str, str]) -> Outcome:
     outcome = Outcome(case)
@@ -68,11 +73,11 @@ def converse(answerer: Answerer, case: Case, parses: dict[str, dict[str, Any]],
     for index, spoken in enumerate(case.turns, start=1):
         turn = _turn(parses[spoken.user], spoken.user, context)
         if turn.intent == HANDOFF_INTENT:
-            text = _HANDOFF_STAND_IN
+            text = _handoff(answerer, spoken.user)
         elif turn.intent in answerer.kb.questions or turn.intent in ANSWERED_WITHOUT_KIND:
             reply = answerer.reply(turn)
             context = reply.context
-            text = _HANDOFF_STAND_IN if reply.handoff else "\n\n".join(
+            text = _handoff(answerer, spoken.user) if reply.handoff else "\n\n".join(
                 _NOT_UNDERSTOOD_STAND_IN if message.response == NOT_UNDERSTOOD_RESPONSE
                 else message.text or f"<{message.response}>" for message in reply.messages)
         else:

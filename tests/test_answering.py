@@ -212,3 +212,40 @@ def test_every_answer_with_facts_ends_with_its_sources(answerer, kb):
                     assert re.search(r"\n\nQuellen?: ", message.text), (intent, network.id)
                 else:
                     assert "keine gesicherten Informationen" in message.text
+
+
+@pytest.mark.parametrize("intent, question, network, word, not_said", [
+    # A yes-or-no question whose noun the answering facts do not contain is not so "known".
+    ("ask_seat", "Hat Efus auch ein Büro in Brüssel?", "efus", "Brüssel", "Paris"),
+    ("ask_members", "Ist Österreich bei Efus vertreten?", "efus", "Österreich", "Augsburg"),
+    # "Welche …?" for what the facts only count.
+    ("ask_members", "Welche Organisationen sind Mitglied bei DEFUS?", "defus", "Organisationen", "18 Städte"),
+])
+def test_a_question_the_facts_only_touch_is_answered_honestly(answerer, intent, question, network, word, not_said):
+    reply = texts(answerer, Turn(intent, question, (network,), ranking=(intent,)))
+    assert reply.startswith(f"Zum Stichwort „{word}“ bei") and "keine gesicherten Informationen" in reply, reply
+    assert not_said not in reply
+
+
+def test_a_yes_or_no_question_the_facts_answer_keeps_its_answer(answerer):
+    reply = texts(answerer, Turn("ask_seat", "Ist die Geschäftsstelle von Efus in Paris?", ("efus",)))
+    assert "Paris" in reply and "Quelle" in reply, reply
+
+
+def test_a_confirmation_tag_is_not_a_negation(answerer):
+    reply = texts(answerer, Turn("ask_relation", "DEFUS ist die deutsche Sektion von Efus, nicht wahr?",
+                                 ("defus", "efus")))
+    assert reply.startswith("Ja, das stimmt."), reply
+
+
+def test_who_is_responsible_at_the_city_is_not_answered_with_the_membership(answerer):
+    reply = texts(answerer, Turn("ask_city_role", "Wer bei uns in Bochum ist für Efus zuständig?", ("efus",),
+                                 ("Bochum",)))
+    assert "keine gesicherten Informationen" in reply and "Callcenter" in reply, reply
+    assert "seit 2023" not in reply
+
+
+def test_on_which_occasion_after_the_founding_is_its_event(answerer):
+    _, event = conversation(answerer, ("ask_founding", "Wo wurde DEFUS gegründet?", ("defus",)),
+                            ("ask_detail", "Auf welcher Veranstaltung?", ()))
+    assert "Präventionstag" in event and "Quelle" in event, event

@@ -205,7 +205,14 @@ def load_knowledge_base(directory: str | Path, place_names: Iterable[str] = ()) 
                                     {name: tuple(group) for name, group in raw.get("not_in_sources", {}).items()},
                                     {facet: FacetWords(entry["label"], tuple(entry["words"]),
                                                        tuple(entry.get("also", ())))
-                                     for facet, entry in raw.get("facets", {}).items()})
+                                     for facet, entry in raw.get("facets", {}).items()},
+                                    tuple(raw.get("handoff_details", ())))
+            for group in vocabulary.handoff_details:
+                if group not in vocabulary.not_in_sources:
+                    problems.append(Problem(name, getattr(raw, "line", 0),
+                                            f"„{group}“ in handoff_details ist keine Gruppe von "
+                                            "not_in_sources. Bitte korrigieren Sie den Namen.",
+                                            "vocabulary", "handoff_details"))
         if "contact" in document:
             raw = document["contact"]
             contact = Contact(raw["city"], raw["route"], raw.get("phone"), raw.get("email"),

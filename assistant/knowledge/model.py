@@ -111,4 +111,7 @@ class Vocabulary:
     not_in_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Words that ask for one facet of what was just answered ("wann", "dauerte"), by facet.
     facets: dict[str, FacetWords] = field(default_factory=dict)
+    # Groups of `not_in_sources` a citizen who wants a person may ask for ("Haben Sie eine
+    # E-Mail-Adresse von DEFUS?"): the handoff first says that the sources do not hold it.
+    handoff_details: tuple[str, ...] = ()
 

@@ -142,6 +142,18 @@ class AspectMatcher:
         """Whether the message uses a word of a citizen who wants to talk to a person."""
         return any(stem(part) in self._person for token in words(text) for part in token.split("-"))
 
+    def asked_detail(self, text: str, groups: Sequence[str]) -> str | None:
+        """The noun with which a question asks for a detail of one of these `not_in_sources`
+        groups ("Haben Sie eine E-Mail-Adresse?" → „E-Mail-Adresse“), as the citizen wrote it."""
+        if "?" not in text:
+            return None
+        for token in words(_MARKUP.sub(" ", text)):
+            parts = [part for part in token.split("-") if part]
+            if token[:1].isupper() and any(
+                    self._marker_name(Word(part, stem(part))) in groups for part in [token, *parts]):
+                return token
+        return None
+
     def claim_words(self, text: str, kind: str) -> list[str]:
         """What a claim asserts ("… doch in Spanien gegründet, oder?" → "Spanien"): its words
         without stop words, network names and the words that only say what is asked."""
@@ -151,6 +163,15 @@ class AspectMatcher:
                 if (key := stem(token)) not in self._stop and key not in self._general
                 and key not in self._names and key not in keywords and len(key) >= 3
                 and not key.isdigit()]
+
+    def unknown_nouns(self, text: str, kind: str) -> list[str]:
+        """The nouns of a question that neither that kind's words nor a city name cover
+        ("Brüssel" in "Hat Efus ein Büro in Brüssel?"), as the citizen wrote them."""
+        first = next(iter(words(text)), "")
+        vocabulary = self._vocabulary(kind)
+        return [word for word in self.claim_words(text, kind)
+                if word[:1].isupper() and word != first and not self.kb.find_cities(word)
+                and not self._known(stem(word), vocabulary)]
 
     def _vocabulary(self, kind: str) -> set[str]:
         return self._keywords.get(kind, set()) | self._fact_words.get(kind, set())

@@ -23,6 +23,7 @@ _CLAIM = re.compile(
     r"\bisn'?t it\b|\bis it true\b|\bright\s*\?+\s*$",
     re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
+_WHICH = re.compile(r"^\s*(?:und\s+)?(?:welche[nrs]?|which)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A question that starts with a verb asks whether something is so: "Sitzt Efus in Brüssel?"
 _YES_NO = re.compile(r"^\s*(?:ist|sind|war|waren|hat|haben|hatte|wurde|wurden|gibt|gab|gehört|gehören|sitzt|"
@@ -33,6 +34,11 @@ _YES_NO = re.compile(r"^\s*(?:ist|sind|war|waren|hat|haben|hatte|wurde|wurden|gi
 # restricts or negates cannot be confirmed by finding its words in the facts.
 _RESTRICTED = re.compile(r"\b(?:nur|nicht|kein\w*|nichts|nie|niemals|ohne|weder|ausschließlich|"
                          r"only|not|never|no)\b", re.IGNORECASE)
+
+
+# "…, nicht wahr?", "…, oder nicht?": the tag asks for confirmation, it restricts nothing.
+_TAG = re.compile(r"\b(?:nicht wahr|oder nicht|isn'?t it|is(?:n'?t| not) that so)\b", re.IGNORECASE)
+_EITHER_OR = re.compile(r"\b(?:oder|or)\b(?!\s*(?:nicht\b|not\b)?\s*\?*\s*$)", re.IGNORECASE)
 
 
 _ENGLISH_PRONOUNS = frozenset({"I"})
@@ -52,6 +58,28 @@ def is_yes_no(text: str) -> bool:
     return bool(_YES_NO.search(text))
 
 
+def is_either_or(text: str) -> bool:
+    """ "Ist DEFUS ein Amt oder ein Verein?" asks which, not whether."""
+    return bool(_EITHER_OR.search(text))
+
+
+def counted_only(text: str, facts: Sequence[Fact]) -> list[str]:
+    """The nouns a "Welche …?" question asks to be named that the facts only count: "Welche
+    Organisationen sind Mitglied?" is not answered by "18 Städte und 2 Organisationen"."""
+    if not _WHICH.match(text):
+        return []
+    answer_words = [word for fact in facts for word in words(fact.answer)]
+    counted = []
+    # The noun the question word asks about: the first after it ("Welche zwei Organisationen …").
+    for noun in [word for word in words(text)[1:] if word[:1].isupper()][:1]:
+        key = stem(noun)
+        places = [index for index, word in enumerate(answer_words) if stem(word) == key]
+        if places and all(any(_NUMBER.fullmatch(word) for word in answer_words[max(0, index - 2):index])
+                          for index in places):
+            counted.append(noun)
+    return counted
+
+
 def unmatched_years(text: str, facts: Sequence[Fact]) -> list[str]:
     """Years the question names that the answering facts do not: "Wie viele Mitglieder hatte Efus
     1990?" is not answered by today's count, and "Ist Bochum seit 2020 dabei?" is not so."""
@@ -65,10 +93,15 @@ def judge(claim_words: Sequence[str], text: str, facts: Sequence[Fact]) -> Verdi
     numbers = set(_NUMBER.findall(text))
     if numbers and not numbers <= set(_NUMBER.findall(answers)):
         return Verdict.CONTRADICTED
-    known = {stem(word) for word in words(answers)}
-    if all(_contained(stem(word), known) for word in claim_words) and not _RESTRICTED.search(text):
+    if not unconfirmed(claim_words, facts) and not _RESTRICTED.search(_TAG.sub(" ", text)):
         return Verdict.CONFIRMED
     return Verdict.UNCONFIRMED
+
+
+def unconfirmed(claim_words: Sequence[str], facts: Sequence[Fact]) -> list[str]:
+    """The claim's words the facts do not contain ("Brüssel" when they say "Paris")."""
+    known = {stem(word) for fact in facts for word in words(fact.answer)}
+    return [word for word in claim_words if not _contained(stem(word), known)]
 
 
 def english_claim_words(text: str) -> list[str]:

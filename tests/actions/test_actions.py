@@ -222,3 +222,13 @@ def test_every_message_with_a_footer_carries_exactly_the_sources_it_cites(kb):
             assert footer.group(2) == cited, (current.latest_message["text"], text, sources)
             assert footer.group(1) == ("Quelle" if len(sources) == 1 else "Quellen")
     assert footers >= 25
+
+
+def test_a_handoff_that_asks_for_contact_details_first_says_the_sources_lack_them():
+    asked = "Haben Sie eine E-Mail-Adresse von DEFUS für mich?"
+    messages, events = run(ActionHandoff(), tracker("request_human", asked))
+    text = messages[0]["text"]
+    assert text.startswith("Zum Stichwort „E-Mail-Adresse“ liegen mir keine gesicherten Informationen vor.")
+    assert slots_of(events)["handoff_code"] in text and "Callcenter der Stadt Bochum" in text
+    plain, _ = run(ActionHandoff(), tracker("request_human", "Ich möchte mit einem Menschen sprechen"))
+    assert plain[0]["text"].startswith("Gern gebe ich Ihr Anliegen")
