@@ -464,6 +464,13 @@ class Answerer:
             if resolved and resolved != OTHER_NETWORK and resolved not in networks:
                 networks.append(resolved)
         remembered = networks[0] if len(networks) == 1 else turn.context.network
+        if own is None and question.intent != MEMBERSHIP_QUESTION:
+            # "Wie lange ging die Versammlung in Essen?": a city that is the place of what the
+            # served city's facts tell (Bochum at the assembly in Essen) is not asked about itself.
+            home = self.kb.city_subject(self.kb.subject(self.kb.contact.city).name)
+            if home and any(city in fact.answer for network in networks or [None]
+                            for fact in self.kb.facts_for(home.id, question.attributes, network)):
+                own = home
         if own is None:
             # For a city the knowledge base has no role facts about, say what the sources say
             # about its membership instead of guessing at a role.

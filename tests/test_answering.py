@@ -249,3 +249,25 @@ def test_on_which_occasion_after_the_founding_is_its_event(answerer):
     _, event = conversation(answerer, ("ask_founding", "Wo wurde DEFUS gegründet?", ("defus",)),
                             ("ask_detail", "Auf welcher Veranstaltung?", ()))
     assert "Präventionstag" in event and "Quelle" in event, event
+
+
+@pytest.mark.parametrize("question, network, expected, not_said", [
+    ("An welchem Tag wurde DEFUS gegründet?", "defus", "10. Mai 2010", "keine gesicherten"),
+    # The sources name only the year of the founding of Efus.
+    ("An welchem Tag im Jahr 1987 wurde Efus gegründet?", "efus",
+     "Zum genauen Datum der Gründung von Efus liegen mir keine gesicherten Informationen vor.", "Barcelona"),
+])
+def test_the_exact_day_is_given_only_where_the_sources_name_it(answerer, question, network, expected, not_said):
+    reply = texts(answerer, Turn("ask_founding", question, (network,), ranking=("ask_founding",)))
+    assert expected in reply and not_said not in reply, reply
+
+
+def test_a_city_that_is_the_place_of_the_assembly_is_not_asked_about_itself(answerer):
+    question = "Wie lange ging die DEFUS-Mitgliederversammlung in Essen, bei der Bochum dabei war?"
+    reply = texts(answerer, Turn("ask_city_role", question, ("defus",), ("Essen", "Bochum")))
+    assert "zweitägigen" in reply and "Mitgliedsstädte" not in reply, reply
+
+
+def test_a_ranking_the_sources_do_not_make_is_not_answered_with_a_fact(answerer):
+    reply = texts(answerer, Turn("ask_relation", "Welches Netzwerk ist besser, Efus oder DEFUS?", ("efus", "defus")))
+    assert "keine gesicherten Informationen" in reply and "Sektion" not in reply, reply
