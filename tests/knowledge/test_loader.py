@@ -87,3 +87,12 @@ def test_fact_about_unknown_subject_is_reported(knowledge_copy: Path) -> None:
                     encoding="utf-8")
     [problem] = problems_of(knowledge_copy)
     assert "„dortmund“ ist kein bekanntes Thema" in problem
+
+
+def test_a_handoff_detail_that_names_no_group_is_reported(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "vocabulary.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "handoff_details: [Kontaktdaten, Namen]", "handoff_details: [Kontaktdaten, Telefon]"), encoding="utf-8")
+    [problem] = problems_of(knowledge_copy)
+    assert "„Telefon“ in handoff_details ist keine Gruppe von not_in_sources" in problem
+    assert problem.startswith(f"{path}:")
