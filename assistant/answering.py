@@ -172,6 +172,7 @@ class Answerer:
         return word
 
     def reply(self, turn: Turn) -> Reply:
+        turn = self._with_described_network(turn)
         language = detect(turn.text)
         if language is Language.OTHER:
             return Reply((Message(OTHER_LANGUAGE_NOTE),), turn.context)
@@ -180,6 +181,18 @@ class Answerer:
             # What was just answered is the referent of the next elliptical question.
             reply = replace(reply, context=replace(reply.context, referent=reply.facts[0].id))
         return prefixed(reply, ENGLISH_NOTE) if language is Language.ENGLISH and reply.messages else reply
+
+    def _with_described_network(self, turn: Turn) -> Turn:
+        """ "Welche Ziele hat das Netzwerk mit Sitz in Paris?" is read as "… hat Efus?": the
+        description names the network; its words ("Sitz") are not what is asked."""
+        if self.kb.named_networks(turn.text):
+            return turn
+        described = self.kb.described_network(turn.text)
+        if described is None:
+            return turn
+        network, start, end = described
+        text = f"{turn.text[:start]}{self.kb.subject(network).name}{turn.text[end:]}"
+        return replace(turn, text=text, networks=(network,))
 
     def _understood_reply(self, turn: Turn, language: Language) -> Reply:
         """Decide what is asked: the intent, checked against the words of the question."""

@@ -271,3 +271,9 @@ def test_a_city_that_is_the_place_of_the_assembly_is_not_asked_about_itself(answ
 def test_a_ranking_the_sources_do_not_make_is_not_answered_with_a_fact(answerer):
     reply = texts(answerer, Turn("ask_relation", "Welches Netzwerk ist besser, Efus oder DEFUS?", ("efus", "defus")))
     assert "keine gesicherten Informationen" in reply and "Sektion" not in reply, reply
+
+
+def test_a_described_network_is_answered_for_what_is_asked_not_for_the_description(answerer):
+    reply = texts(answerer, Turn("ask_purpose", "Welche Ziele verfolgt das Netzwerk mit Sitz in Paris?",
+                                 ranking=("ask_purpose", "ask_seat")))
+    assert "Sanktionen" in reply and "Geschäftsstelle" not in reply, reply

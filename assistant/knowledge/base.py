@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -11,6 +12,22 @@ from assistant.knowledge.names import NameIndex
 
 OTHER_NETWORK = "other"
 _OTHER_WORDS = ("andere", "anderen", "anderes", "anderem", "anderer", "other")
+# "das Netzwerk mit Sitz in Paris", "das Forum, das 1987 gegründet wurde": a network described
+# by what its facts say; the names and numbers of the description decide which one. Not "der
+# Verein in Berlin": in "Sitzt der Verein in Berlin?" the place is what is asked.
+_DESCRIPTION = re.compile(r"\b(?:Netzwerk|Forum|Verein|Verband|Städtenetzwerk|Zusammenschluss|network|forum)"
+                          r"\b(?P<tail>\s*(?:,\s*(?:das|der|die|dessen|deren|welches)|mit|aus)\b[^.?!]{1,60})",
+                          re.IGNORECASE)
+_DESCRIBING_WORD = re.compile(r"\b(?:[A-ZÄÖÜ][\wäöüß-]{2,}|\d{3,4})\b")
+_TAIL_WORD = re.compile(r"\b(?:[^\W\d_][\w-]{3,}|\d{3,4})\b")
+
+
+def _described_by(fact: Fact) -> set[str]:
+    """The words of a fact's structured values and facets ("Paris", "1987"): what a citizen may
+    describe its network by, unlike the common words of its text."""
+    values = [*(fact.value or {}).values(), *(fact.facets or {}).values()]
+    return {word.casefold() for value in values if isinstance(value, (str, int))
+            for word in _DESCRIBING_WORD.findall(str(value))}
 
 
 class MembershipStatus(enum.Enum):
@@ -88,12 +105,47 @@ class KnowledgeBase:
             self._cities.add(name, name)
 
     def find_networks(self, text: str) -> list[str]:
+        """Network ids named or described in the text, in order; OTHER_NETWORK for "das andere
+        Forum"."""
+        return self.named_networks(text) or self._described_networks(text)
+
+    def named_networks(self, text: str) -> list[str]:
         """Network ids named in the text, in order; OTHER_NETWORK for "das andere Forum"."""
         found = self._networks.find_all(text)
         lowered = text.casefold()
         if not found and any(word in lowered.split() for word in _OTHER_WORDS):
             found.append(OTHER_NETWORK)
         return found
+
+    def _described_networks(self, text: str) -> list[str]:
+        described = self.described_network(text)
+        return [described[0]] if described else []
+
+    def described_network(self, text: str) -> tuple[str, int, int] | None:
+        """ "das Netzwerk mit Sitz in Paris": the one network whose facts' values hold the
+        description's names or numbers ("Paris"), and where the description starts and ends;
+        None when no network or both networks' facts hold them ("Berlin" is DEFUS's founding
+        place and a member of Efus)."""
+        lowercase = text.islower()
+        names = {word.casefold() for network in self.networks()
+                 for name in (network.name, network.long_name, *network.aliases) for word in name.split()}
+        for match in _DESCRIPTION.finditer(text):
+            tail = match.group("tail")
+            # Case-blind only when the whole message is: "das netzwerk in paris".
+            for token in (_TAIL_WORD if lowercase else _DESCRIBING_WORD).finditer(tail):
+                key = token.group().casefold()
+                if key in names:
+                    continue
+                holding = {network.id for network in self.networks()
+                           for fact in self.facts if fact.subject == network.id and key in _described_by(fact)}
+                if len(holding) == 1:
+                    end = match.start("tail") + token.end()
+                    if tail.lstrip().startswith(","):
+                        # "das Forum, das 1987 gegründet wurde": the whole relative clause.
+                        clause = re.search(r",|[.?!]|$", text[end:])
+                        end += clause.start() if clause else 0
+                    return holding.pop(), match.start(), end
+        return None
 
     def resolve_network(self, name: str) -> str | None:
         """One network id for an entity value such as "efus", "des Efus" or "other"."""
