@@ -277,3 +277,11 @@ def test_a_described_network_is_answered_for_what_is_asked_not_for_the_descripti
     reply = texts(answerer, Turn("ask_purpose", "Welche Ziele verfolgt das Netzwerk mit Sitz in Paris?",
                                  ranking=("ask_purpose", "ask_seat")))
     assert "Sanktionen" in reply and "Geschäftsstelle" not in reply, reply
+
+
+@pytest.mark.parametrize("question, intent, expected", [
+    ("Wie heißt das Manifest von Efus?", "ask_purpose", "Security, Democracy"),
+    ("Wie heißt der Präsident von Efus?", "ask_leadership", "keine gesicherten Informationen"),
+])
+def test_a_name_is_given_only_for_what_the_facts_name(answerer, question, intent, expected):
+    assert expected in texts(answerer, Turn(intent, question, ("efus",), ranking=(intent,)))

@@ -206,13 +206,14 @@ def load_knowledge_base(directory: str | Path, place_names: Iterable[str] = ()) 
                                     {facet: FacetWords(entry["label"], tuple(entry["words"]),
                                                        tuple(entry.get("also", ())))
                                      for facet, entry in raw.get("facets", {}).items()},
-                                    tuple(raw.get("handoff_details", ())))
-            for group in vocabulary.handoff_details:
-                if group not in vocabulary.not_in_sources:
-                    problems.append(Problem(name, getattr(raw, "line", 0),
-                                            f"„{group}“ in handoff_details ist keine Gruppe von "
-                                            "not_in_sources. Bitte korrigieren Sie den Namen.",
-                                            "vocabulary", "handoff_details"))
+                                    tuple(raw.get("handoff_details", ())), tuple(raw.get("name_groups", ())))
+            for field_name in ("handoff_details", "name_groups"):
+                for group in getattr(vocabulary, field_name):
+                    if group not in vocabulary.not_in_sources:
+                        problems.append(Problem(name, getattr(raw, "line", 0),
+                                                f"„{group}“ in {field_name} ist keine Gruppe von "
+                                                "not_in_sources. Bitte korrigieren Sie den Namen.",
+                                                "vocabulary", field_name))
         if "contact" in document:
             raw = document["contact"]
             contact = Contact(raw["city"], raw["route"], raw.get("phone"), raw.get("email"),

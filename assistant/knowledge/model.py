@@ -114,4 +114,7 @@ class Vocabulary:
     # Groups of `not_in_sources` a citizen who wants a person may ask for ("Haben Sie eine
     # E-Mail-Adresse von DEFUS?"): the handoff first says that the sources do not hold it.
     handoff_details: tuple[str, ...] = ()
+    # Groups of `not_in_sources` that ask for the name of something: answered when the question's
+    # noun is a thing the facts of its kind name ("Wie heißt das Manifest?").
+    name_groups: tuple[str, ...] = ()
 

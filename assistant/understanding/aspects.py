@@ -205,7 +205,12 @@ class AspectMatcher:
         if word.key in self._fact_words.get(kind, set()) or word.key in keywords or any(
                 len(word.key) >= _MIN_PART and keyword.endswith(word.key) for keyword in keywords):
             return False
-        return self._marker_name(word, content) is not None
+        name = self._marker_name(word, content)
+        if name in self.kb.vocabulary.name_groups and any(
+                other.text[:1].isupper() and other.key in self._fact_words.get(kind, set())
+                and self._marker_name(other, content) is None for other in content if other is not word):
+            return False  # "Wie heißt das Manifest?": the facts name the manifesto
+        return name is not None
 
     def _marker_name(self, word: Word, content: Sequence[Word] = ()) -> str | None:
         if word.key in self._markers:
