@@ -285,3 +285,15 @@ def test_a_described_network_is_answered_for_what_is_asked_not_for_the_descripti
 ])
 def test_a_name_is_given_only_for_what_the_facts_name(answerer, question, intent, expected):
     assert expected in texts(answerer, Turn(intent, question, ("efus",), ranking=(intent,)))
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("Das deutsche Forum ist eine GmbH, oder?", "Das kann ich so nicht bestätigen."),
+    ("DEFUS ist ein eingetragener Verein, oder?", "Ja, das stimmt."),
+    ("Efus ist ein Netzwerk von Städten, oder?", "Ja, das stimmt."),
+])
+def test_what_a_claim_says_something_is_is_checked_against_the_facts(answerer, claim, verdict):
+    network = "efus" if claim.startswith("Efus") else "defus"
+    kind = "ask_purpose" if network == "efus" else "ask_legal_form"
+    reply = texts(answerer, Turn(kind, claim, (network,), ranking=(kind,)))
+    assert reply.startswith(verdict), reply

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 
 from assistant.knowledge import KnowledgeBase
 from assistant.knowledge.names import stem, words
+from assistant.understanding.premise import predicate_nouns as premise_predicates
 
 # How many of the intent model's best guesses are considered, and how close a typo may be.
 CANDIDATES = 3
@@ -157,7 +158,10 @@ class AspectMatcher:
     def claim_words(self, text: str, kind: str) -> list[str]:
         """What a claim asserts ("… doch in Spanien gegründet, oder?" → "Spanien"): its words
         without stop words, network names and the words that only say what is asked."""
-        keywords = self._keywords.get(kind, set())
+        # What the claim says something is ("DEFUS ist eine GmbH") is claimed even where the
+        # kind's questions use the word.
+        predicates = {stem(noun) for noun in premise_predicates(text)}
+        keywords = self._keywords.get(kind, set()) - predicates
         tokens = [part for token in words(_MARKUP.sub(" ", text)) for part in token.split("-") if part]
         return [token for token in tokens
                 if (key := stem(token)) not in self._stop and key not in self._general

@@ -38,6 +38,8 @@ _RESTRICTED = re.compile(r"\b(?:nur|nicht|kein\w*|nichts|nie|niemals|ohne|weder|
 
 # "…, nicht wahr?", "…, oder nicht?": the tag asks for confirmation, it restricts nothing.
 _TAG = re.compile(r"\b(?:nicht wahr|oder nicht|isn'?t it|is(?:n'?t| not) that so)\b", re.IGNORECASE)
+_PREDICATE = re.compile(r"\b(?:ist|sind|war|waren)\s+(?:doch\s+|auch\s+|eigentlich\s+)?(?:ein|eine|einer|eines)\s+"
+                        r"(?:[a-zäöüß]+\s+)?([A-ZÄÖÜ][\wäöüß-]+)")
 _EITHER_OR = re.compile(r"\b(?:oder|or)\b(?!\s*(?:nicht\b|not\b)?\s*\?*\s*$)", re.IGNORECASE)
 
 
@@ -56,6 +58,11 @@ def is_claim(text: str) -> bool:
 
 def is_yes_no(text: str) -> bool:
     return bool(_YES_NO.search(text))
+
+
+def predicate_nouns(text: str) -> list[str]:
+    """What a claim says something is: "DEFUS ist eine GmbH, oder?" → "GmbH"."""
+    return [match.group(1) for match in _PREDICATE.finditer(text)]
 
 
 def is_either_or(text: str) -> bool:
