@@ -297,3 +297,9 @@ def test_what_a_claim_says_something_is_is_checked_against_the_facts(answerer, c
     kind = "ask_purpose" if network == "efus" else "ask_legal_form"
     reply = texts(answerer, Turn(kind, claim, (network,), ranking=(kind,)))
     assert reply.startswith(verdict), reply
+
+
+def test_whose_initiative_is_the_founding_even_when_the_model_guesses_otherwise(answerer):
+    reply = texts(answerer, Turn("nlu_fallback", "Auf wessen Initiative geht Efus zurück?", ("efus",),
+                                 ranking=("nlu_fallback", "ask_topics", "ask_leadership", "ask_founding")))
+    assert "Bonnemaison" in reply, reply
