@@ -303,3 +303,14 @@ def test_whose_initiative_is_the_founding_even_when_the_model_guesses_otherwise(
     reply = texts(answerer, Turn("nlu_fallback", "Auf wessen Initiative geht Efus zurück?", ("efus",),
                                  ranking=("nlu_fallback", "ask_topics", "ask_leadership", "ask_founding")))
     assert "Bonnemaison" in reply, reply
+
+
+@pytest.mark.parametrize("intent, question, network", [
+    ("ask_purpose", "Was steht in Paragraf 3 der DEFUS-Satzung?", "defus"),
+    ("ask_city_role", "Welches Amt der Bochumer Stadtverwaltung betreut die Netzwerkarbeit mit DEFUS?", "defus"),
+    ("ask_city_role", "Hat sich die Sicherheit in Bochum durch die Efus-Mitgliedschaft messbar verbessert?", "efus"),
+])
+def test_documents_offices_and_effects_the_sources_do_not_describe_are_not_known(answerer, intent, question,
+                                                                                   network):
+    reply = texts(answerer, Turn(intent, question, (network,), ranking=(intent,)))
+    assert "keine gesicherten Informationen" in reply and "Quelle:" not in reply, reply
