@@ -310,7 +310,10 @@ class Answerer:
         rest = " ".join(word for index, word in enumerate(words(focus(text))) if index not in asked.spans)
         fact = self.kb.fact(referent or "")
         said = self.facets.keys(fact) if fact else set()
-        return all(self.facets.mentions(said, word.key) for word in self.aspects.content_words(rest))
+        # A word no kind of question covers ("Wie viele Leute waren da?") names no other kind:
+        # the facet is still asked of the referent.
+        return all(self.facets.mentions(said, word.key) or not self.aspects.covered_anywhere(word)
+                   for word in self.aspects.content_words(rest))
 
     def _referent_reply(self, turn: Turn, asked: Asked) -> Reply | None:
         """A facet of the fact just answered: "Und wo?" after the founding is its place. None

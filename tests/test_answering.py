@@ -75,6 +75,9 @@ def conversation(answerer: Answerer, *turns: tuple[str, str, tuple[str, ...]]) -
     # A facet the sources do not hold is named for that referent, not answered with another fact.
     ("Und wie viele?", "nlu_fallback", "Zur Anzahl der DEFUS-Mitgliederversammlung im Oktober 2023",
      "18 Städte"),
+    # A word no kind of question covers does not make it a question of another kind.
+    ("Wie viele Leute waren da?", "ask_detail", "Zur Anzahl der DEFUS-Mitgliederversammlung im Oktober 2023",
+     "18 Städte"),
 ])
 def test_the_assembly_just_answered_is_the_referent(answerer, follow_up, intent, expected, not_expected):
     first, second = conversation(

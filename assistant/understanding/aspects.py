@@ -285,7 +285,7 @@ class AspectMatcher:
         # "braucht" says how something is asked, a noun such as "Müllabfuhr" what is asked for.
         first = next(iter(words(focus(text))), "")
         novel = [word for word in missing if word.text[:1].isupper() and word.text != first
-                 and not self._covered_anywhere(word)]
+                 and not self.covered_anywhere(word)]
         if markers or (unsure and novel):
             return Aspect(chosen, unknown_word=self._shown(markers or novel or missing, content),
                           claimable=not markers, related=related)
@@ -294,7 +294,7 @@ class AspectMatcher:
                              if kind != chosen and covered[kind] == covered[chosen] > 0)
         return Aspect(chosen, alternatives=alternatives, related=True)
 
-    def _covered_anywhere(self, word: Word) -> bool:
+    def covered_anywhere(self, word: Word) -> bool:
         return any(self._known(word.key, self._vocabulary(kind)) for kind in self.kb.questions)
 
     def _shown(self, missing: Sequence[Word], content: Sequence[Word] = ()) -> str:
