@@ -297,8 +297,9 @@ class Answerer:
 
     def _is_follow_up(self, turn: Turn, named: bool) -> bool:
         """Whether the message is an elliptical question about the last answer."""
-        if (named or turn.networks or turn.cities or turn.context.question not in self.kb.questions
-                or self.kb.find_cities(turn.text)):
+        # A city counts as written with its capital: "Wie viele waren da?" names no town Waren.
+        cities = [city for city in self.kb.find_cities(turn.text) if city in turn.text]
+        if named or turn.networks or turn.cities or turn.context.question not in self.kb.questions or cities:
             return False
         return len(turn.text.split()) <= _ELLIPTICAL_MAX_WORDS and (
             turn.intent == DETAIL_INTENT or bool(_ELLIPTICAL.match(turn.text)))
