@@ -36,6 +36,8 @@ OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
 ANSWERED_WITHOUT_KIND = (FOLLOW_UP_INTENT, DETAIL_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
 RESPONSES_SENT_BY_ACTION = (NOT_UNDERSTOOD_RESPONSE, OUT_OF_SCOPE_RESPONSE)
 _MAX_SHOWN_WORD = 40
+# Facets that ask about an event by its verb ("Wann wurde es verabschiedet?").
+_EVENT_FACETS = {"when", "day", "where", "how_long"}
 # A short question that names no network and no city ("Und in welcher Stadt?", "Wann war das?",
 # "Warum?") is about what was just answered: the last kind of question leads the candidates.
 _ELLIPTICAL = re.compile(r"^\s*(?:und|aber|also|ach|ok|okay|wann|wo|wer|wie|was|warum|wieso|weshalb|welche\w*|"
@@ -267,6 +269,13 @@ class Answerer:
         reply = self._answer(aspect.kind, turn, asked)
         if not reply.facts:
             return reply
+        if set(asked.facets) & _EVENT_FACETS and not claim:
+            # "Wann wurde es verabschiedet?", "Wann ist er gestorben?": asked when or where,
+            # the verb names the event, and no kind of question knows that event.
+            events = [word for word in self.aspects.uncovered(aspect.kind, self.aspects.content_words(turn.text))
+                      if word.text.islower() and len(word.key) >= 6 and not self.aspects.covered_anywhere(word)]
+            if events:
+                return self._unknown_aspect(replace(aspect, unknown_word=events[0].text), turn)
         if (not claim and premise.is_yes_no(turn.text) and not premise.is_either_or(turn.text)
                 and MEMBERSHIP_QUESTION not in (aspect.kind, turn.intent)):
             # "Hat Efus auch ein Büro in Brüssel?" is not answered by the seat in Paris: a yes-or-no
@@ -311,9 +320,11 @@ class Answerer:
         rest = " ".join(word for index, word in enumerate(words(focus(text))) if index not in asked.spans)
         fact = self.kb.fact(referent or "")
         said = self.facets.keys(fact) if fact else set()
-        # A word no kind of question covers ("Wie viele Leute waren da?") names no other kind:
-        # the facet is still asked of the referent.
-        return all(self.facets.mentions(said, word.key) or not self.aspects.covered_anywhere(word)
+        # A noun no kind of question covers ("Wie viele Leute waren da?") names no other kind:
+        # the facet is still asked of the referent. A verb names the event asked about: "Wann ist
+        # er gestorben?" is not asked of the founding.
+        return all(self.facets.mentions(said, word.key)
+                   or (word.text[:1].isupper() and not self.aspects.covered_anywhere(word))
                    for word in self.aspects.content_words(rest))
 
     def _referent_reply(self, turn: Turn, asked: Asked) -> Reply | None:
@@ -503,6 +514,13 @@ class Answerer:
             text = (f"{capitalize(question.topic)} {own.name} liegen mir keine gesicherten "
                     "Informationen vor.")
             return Reply((Message(text),), Context(remembered, question.intent))
+        if not networks:
+            # "Hat Bochum an einer Versammlung teilgenommen?" names no network: of the city's
+            # facts about both, those that hold the question's nouns answer it.
+            keys = self._content_keys(turn.text)
+            matching = [fact for fact in facts if any(self.facets.mentions(self.facets.keys(fact), key)
+                                                      for key in keys)]
+            facts = matching or facts
         facts, missing = self._asked_facts(facts, asked)
         if missing:
             return Reply((Message(self._facet_unknown(missing, facts[0], own.id)),),

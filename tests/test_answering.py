@@ -317,3 +317,20 @@ def test_documents_offices_and_effects_the_sources_do_not_describe_are_not_known
                                                                                    network):
     reply = texts(answerer, Turn(intent, question, (network,), ranking=(intent,)))
     assert "keine gesicherten Informationen" in reply and "Quelle:" not in reply, reply
+
+
+def test_an_event_the_facts_do_not_tell_is_not_answered_with_the_founding(answerer):
+    _, died = conversation(answerer, ("ask_founding", "Wer hat Efus gegründet?", ("efus",)),
+                           ("out_of_scope", "Wann ist er gestorben?", ()))
+    assert "keine gesicherten Informationen" in died and "1987" not in died, died
+
+
+def test_the_citys_fact_that_holds_the_questions_noun_answers_when_no_network_is_named(answerer):
+    reply = texts(answerer, Turn("ask_city_role", "Hat Bochum an einer Versammlung teilgenommen?", (), ("Bochum",)))
+    assert "Mitgliederversammlung von DEFUS in Essen" in reply and "seit 2023 Mitglied von Efus" not in reply, reply
+
+
+def test_where_a_network_stems_from_in_time_is_its_founding(answerer):
+    reply = texts(answerer, Turn("ask_founding", "Aus welchem Jahr stammt das deutsche Netzwerk?", ("defus",),
+                                 ranking=("ask_founding", "ask_funding")))
+    assert "2010" in reply, reply

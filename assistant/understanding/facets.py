@@ -91,8 +91,10 @@ class FacetReader:
 
     @staticmethod
     def mentions(keys: Collection[str], key: str) -> bool:
-        """Whether a fact's words hold the word, or a compound starting with it ("Schirmherr")."""
-        return key in keys or (len(key) >= 5 and any(known.startswith(key) for known in keys))
+        """Whether a fact's words hold the word, or a compound starting with it ("Schirmherr") or,
+        for a longer word, ending in it ("Versammlung": "Mitgliederversammlung")."""
+        return key in keys or (len(key) >= 5 and any(known.startswith(key) for known in keys)) or (
+            len(key) >= 7 and any(known.endswith(key) for known in keys))
 
     def label(self, facet: str) -> str:
         return self.labels.get(facet, "Dazu")
