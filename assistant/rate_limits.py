@@ -13,11 +13,17 @@ assistant/settings.py. What is limited here, and with which German answer:
 The counts of the last two live in this process's memory, or, with settings.rate_limit_storage,
 in the scaled set-up's Redis, which all replicas share. A request over a limit is not counted, so
 a client that keeps flooding is let through again as soon as its window allows.
+
+When the shared storage cannot be reached, a limit lets the request through (and logs it, at most
+once a minute): the limits protect the service, so their outage must not take it down — the Rasa
+server answers with its apology where Redis is needed for the conversation itself.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
+import time
 from typing import Any
 
 from limits import parse
@@ -40,6 +46,13 @@ def check_limit(name: str, spec: str) -> str:
     return spec
 
 
+logger = logging.getLogger(__name__)
+
+# Seconds a Redis call of the limits may take: the limiter's client is synchronous, so a Redis that
+# hangs would otherwise stall every request of the server's event loop.
+STORAGE_TIMEOUT = 0.5
+
+
 class RateLimit:
     """One limit, counted separately for each key (a socket, a client, a conversation)."""
 
@@ -48,15 +61,28 @@ class RateLimit:
         # Kept here: the limiter holds its storage only by a weak reference.
         self.storage = storage or MemoryStorage()
         self.limiter = MovingWindowRateLimiter(self.storage)
+        self._last_outage_log = float("-inf")
 
     def hit(self, *keys: str) -> bool:
-        """Count one request for `keys`; False when it is over the limit (and is not counted)."""
-        return self.limiter.hit(self.item, *keys)
+        """Count one request for `keys`; False when it is over the limit (and is not counted).
+        True, without counting, while the storage is unreachable."""
+        try:
+            return self.limiter.hit(self.item, *keys)
+        except Exception as problem:  # any storage failure: redis, network, timeout
+            now = time.monotonic()
+            if now - self._last_outage_log >= 60:
+                self._last_outage_log = now
+                logger.warning("Rate limit storage unavailable, letting requests through: %s", problem)
+            return True
 
 
 def storage_for(url: str) -> Storage:
     """The counts' storage: this process's memory, or the one `url` names (e.g. Redis)."""
-    return storage_from_string(url) if url else MemoryStorage()
+    if not url:
+        return MemoryStorage()
+    if url.startswith(("redis://", "rediss://", "redis+unix://")):
+        return storage_from_string(url, socket_timeout=STORAGE_TIMEOUT, socket_connect_timeout=STORAGE_TIMEOUT)
+    return storage_from_string(url)
 
 
 class ChannelLimits:

@@ -208,8 +208,11 @@ def test_redis_restart_gives_an_apology_then_service_resumes(topology):
     url = stack.settings.rasa_url
     assert "10. Mai 2010" in say(url, "redis-1", "Wann wurde DEFUS gegründet?")
     redis.stop()
-    assert APOLOGY in say(url, "redis-1", "Was ist Efus?")
-    redis.start()
+    try:
+        assert APOLOGY in say(url, "redis-1", "Was ist Efus?")
+    finally:
+        # Also when the apology is missing: the module's later tests need Redis back.
+        redis.start()
     assert "18 Städte und 2 Organisationen" in say(url, "redis-1", "Und wie viele Mitglieder hat DEFUS?")
 
 
