@@ -26,9 +26,12 @@ import logging
 import time
 from typing import Any
 
+import redis.exceptions
 from limits import parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+logger = logging.getLogger(__name__)
 
 TOO_MANY_RATINGS = ("Sie haben in kurzer Zeit sehr viele Bewertungen abgegeben. Bitte warten Sie "
                     "einen Moment, bevor Sie weitere Antworten bewerten.")
@@ -45,8 +48,6 @@ def check_limit(name: str, spec: str) -> str:
         raise SystemExit(f"{name} must be a rate such as '10/minute', got {spec!r}") from error
     return spec
 
-
-logger = logging.getLogger(__name__)
 
 # Seconds a Redis call of the limits may take: the limiter's client is synchronous, so a Redis that
 # hangs would otherwise stall every request of the server's event loop.
@@ -68,7 +69,8 @@ class RateLimit:
         True, without counting, while the storage is unreachable."""
         try:
             return self.limiter.hit(self.item, *keys)
-        except Exception as problem:  # any storage failure: redis, network, timeout
+        # Only the storage's outages: a bug in counting must still show, not switch the limits off.
+        except (redis.exceptions.RedisError, OSError) as problem:
             now = time.monotonic()
             if now - self._last_outage_log >= 60:
                 self._last_outage_log = now
