@@ -295,7 +295,7 @@ async def test_a_flood_of_ratings_of_one_answer_leaves_one_rating_the_latest(cit
 
     handoff = await tab.ask("Ich möchte mit einem Menschen sprechen")
     code = re.search(r"Gesprächscode: ([A-Z0-9]{3}-[A-Z0-9]{3})", handoff).group(1)
-    reply = await live_client.get(f"/api/v1/conversations/{code}", headers=bearer(stack.settings))
+    reply = await looked_up(live_client, stack, code)
     assert reply.status == 200
     rated = [message for message in (await reply.json())["messages"] if message["text"] == answer]
     assert [message["feedback"] for message in rated] == ["positive"]
@@ -332,6 +332,20 @@ async def saved_events(stack: Stack, sender_id: str, timeout: float = 20) -> int
             return count
         await asyncio.sleep(0.1)
     return 0
+
+
+async def looked_up(live_client: Any, stack: Stack, code: str, timeout: float = 10) -> Any:
+    """The agent's lookup of a handoff code, as an agent types it seconds after the citizen reads it.
+
+    Rasa sends the reply with the code before it saves the turn, so a lookup in the same
+    millisecond may not find it yet.
+    """
+    for _ in range(int(timeout * 10)):
+        reply = await live_client.get(f"/api/v1/conversations/{code}", headers=bearer(stack.settings))
+        if reply.status != 404:
+            return reply
+        await asyncio.sleep(0.1)
+    return reply
 
 
 async def delete_conversation(citizen: Citizen, **data: Any) -> dict[str, Any]:
@@ -476,7 +490,7 @@ async def test_metadata_never_hides_a_message_from_the_agent(citizens, live_clie
     assert (await citizen.ask("/greet", metadata={"widget": "opened"})).startswith("Guten Tag!")
     handoff = await citizen.ask("Ich möchte mit einem Menschen sprechen", metadata={"widget": "opened"})
     code = re.search(r"Gesprächscode: ([A-Z0-9]{3}-[A-Z0-9]{3})", handoff).group(1)
-    reply = await live_client.get(f"/api/v1/conversations/{code}", headers=bearer(stack.settings))
+    reply = await looked_up(live_client, stack, code)
     assert reply.status == 200
     said = [(message["from"], message["text"]) for message in (await reply.json())["messages"]]
     # The widget's own opening stays a note; the citizen's words are shown as theirs.
