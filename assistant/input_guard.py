@@ -20,6 +20,11 @@ MISSING_SENDER = ("Es fehlt die Gesprächskennung („sender“). Bitte senden S
 INVALID_SENDER = ("Die Gesprächskennung („sender“) darf nur Buchstaben, Ziffern und . _ : @ - "
                   f"enthalten und höchstens {MAX_SENDER_CHARS} Zeichen lang sein.")
 NOT_AN_OBJECT = ("Die Anfrage muss ein JSON-Objekt mit den Feldern „sender“ und „message“ sein.")
+# A conversation over its stored-events cap (settings.max_conversation_events): the widget's
+# „Gespräch löschen“ and a REST request without „sender“ both begin a new one.
+CONVERSATION_FULL = ("Dieses Gespräch ist sehr lang geworden, daher kann ich darin keine weiteren Nachrichten "
+                     "annehmen. Bitte beginnen Sie ein neues Gespräch, zum Beispiel über „Gespräch löschen“ im "
+                     "Chatfenster.")
 # The one "/…" message a client may send unasked (assistant/processor.py): the widget's greeting
 # when it opens, with metadata {"widget": "opened"}; it is answered with the greeting.
 WIDGET_GREETING = "/greet"

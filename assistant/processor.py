@@ -14,6 +14,12 @@ continues in a new session after `session_max_turns` citizen messages; the store
 Rasa takes any message starting with "/" as an intent with slots ("/restart", "/ask_members{…}"),
 skipping NLU. Every message of every channel is parsed here, so this is also where a citizen's
 typed "/…" is understood as text, unless it is exactly the payload of a button the bot offered.
+
+Storage stays bounded here too: a citizen's message is stored with what the next turns and the
+agent console use of its NLU result (intent, the best guesses, the entities found), not Rasa's
+token offsets, whole ranking and second copies of the text and metadata (a 1,000-character
+message: 5.5 KB → 1.4 KB); and a conversation takes no more messages once it holds
+`max_events` stored events (a German note says to start a new one).
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from rasa.shared.core.events import BotUttered, Event, SessionStarted, SlotSet, 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.channels.ids import loggable
-from assistant.input_guard import WIDGET_GREETING
+from assistant.input_guard import CONVERSATION_FULL, WIDGET_GREETING
 
 logger = logging.getLogger(__name__)
 
@@ -150,10 +156,59 @@ def as_typed_text(message: UserMessage, tracker: DialogueStateTracker | None) ->
     return typed
 
 
+# The intent model's guesses a stored message keeps: as many as the answer considers
+# (assistant/understanding/aspects.py, CANDIDATES) and the agent console shows.
+STORED_RANKING = 3
+_STORED_ENTITY_KEYS = ("entity", "value", "start", "end", "role", "group", "confidence_entity")
+
+
+def stored_parse_data(parse_data: dict[str, Any]) -> dict[str, Any]:
+    """The NLU result of a citizen's message as it is stored. Rasa rebuilds the rest on loading
+    (the text and metadata from the event itself)."""
+    kept: dict[str, Any] = {"intent": parse_data.get("intent"),
+                            "entities": [{key: entity[key] for key in _STORED_ENTITY_KEYS if key in entity}
+                                         for entity in parse_data.get("entities") or []]}
+    if "intent_ranking" in parse_data:
+        kept["intent_ranking"] = parse_data["intent_ranking"][:STORED_RANKING]
+    if parse_data.get("message_id") is not None:
+        kept["message_id"] = parse_data["message_id"]
+    return kept
+
+
+def stored_events(store: Any, sender_id: str) -> int | None:
+    """How many events the SQL tracker store holds for the conversation (None: not an SQL store)."""
+    from assistant.deletion import NoSqlTrackerStore, in_transaction, sql_tracker_store
+
+    try:
+        sql = sql_tracker_store(store)
+    except NoSqlTrackerStore:
+        return None
+    return in_transaction(sql, lambda session: session.query(sql.SQLEvent)
+                          .filter(sql.SQLEvent.sender_id == sender_id).count())
+
+
 class ResilientMessageProcessor(MessageProcessor):
     action_timeout: float = 8.0
     apology: str = apology_text("das Callcenter der Stadt")
     session_max_turns: int = 20
+    max_events: int = 0  # 0: no cap
+
+    async def handle_message(self, message: UserMessage) -> list[dict[str, Any]] | None:
+        if self.max_events > 0:
+            count = stored_events(self.tracker_store, message.sender_id)
+            if count is not None and count >= self.max_events:
+                logger.warning("Conversation %s holds %d events, the most allowed: message not taken.",
+                               loggable(message.sender_id), count)
+                await message.output_channel.send_text_message(message.sender_id, CONVERSATION_FULL)
+                return None
+        return await super().handle_message(message)
+
+    async def save_tracker(self, tracker: DialogueStateTracker) -> None:
+        # Once the turn is over, only what later turns and the console read is kept.
+        for event in tracker.events:
+            if isinstance(event, UserUttered):
+                event.parse_data = stored_parse_data(event.parse_data)  # type: ignore[assignment]
+        await super().save_tracker(tracker)
 
     async def _run_action(self, action, tracker, output_channel, nlg, prediction) -> bool:  # type: ignore[override]
         if action.name() == ACTION_SESSION_START_NAME:
@@ -206,10 +261,11 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     return True
 
 
-def install(action_timeout: float, contact_route: str, session_max_turns: int = 20) -> None:
+def install(action_timeout: float, contact_route: str, session_max_turns: int = 20, max_events: int = 0) -> None:
     """Make every Rasa agent created from now on use the resilient processor."""
     import rasa.core.agent
 
+    ResilientMessageProcessor.max_events = max_events
     ResilientMessageProcessor.action_timeout = action_timeout
     ResilientMessageProcessor.apology = apology_text(contact_route)
     ResilientMessageProcessor.session_max_turns = session_max_turns

@@ -8,7 +8,12 @@ assistant/settings.py. What is limited here, and with which German answer:
 - citizens' messages over both channels together, per client and per conversation
   (settings.client_rate_limit, settings.conversation_rate_limit): HTTP 429 with the German
   {"error": …} over REST, a German reply over socket.io;
-- the agent API per client (settings.agent_rate_limit): HTTP 429 with German JSON.
+- the agent API per client (settings.agent_rate_limit): HTTP 429 with German JSON;
+- citizens' messages in progress at once, per client (settings.client_concurrency): a rate alone
+  lets a burst of long messages through together, and they share the server's CPU with every other
+  citizen. Beyond the cap a message waits its turn (a household or an office behind one address
+  just waits a moment), up to settings.client_waiting messages; more get the 429 / German note.
+  Counted in this process: each replica bounds its own share.
 
 The counts of the last two live in this process's memory, or, with settings.rate_limit_storage,
 in the scaled set-up's Redis, which all replicas share. A request over a limit is not counted, so
@@ -21,10 +26,13 @@ server answers with its apology where Redis is needed for the conversation itsel
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, AsyncIterator
 
 import redis.exceptions
 from limits import parse
@@ -87,12 +95,51 @@ def storage_for(url: str) -> Storage:
     return storage_from_string(url)
 
 
+@dataclass
+class _Queue:
+    slots: asyncio.Semaphore
+    present: int = 0  # messages in progress or waiting
+
+
+class InFlight:
+    """At most `limit` messages per key in progress at once, `waiting` more queued, in order."""
+
+    def __init__(self, limit: int, waiting: int) -> None:
+        self.limit = limit
+        self.waiting = waiting
+        self._queues: dict[str, _Queue] = {}
+
+    @contextlib.asynccontextmanager
+    async def admitted(self, key: str) -> AsyncIterator[bool]:
+        """True once the message may go on; False at once when the queue is full."""
+        queue = self._queues.get(key)
+        if queue is None:
+            queue = self._queues[key] = _Queue(asyncio.Semaphore(self.limit))
+        if queue.present >= self.limit + self.waiting:
+            yield False
+            return
+        queue.present += 1
+        try:
+            async with queue.slots:
+                yield True
+        finally:
+            queue.present -= 1
+            if queue.present == 0:
+                # Every address a flood used would otherwise stay in memory.
+                del self._queues[key]
+
+    def __len__(self) -> int:
+        return len(self._queues)
+
+
 class ChannelLimits:
     """The limits of citizens' messages, one set for both channels of a Rasa server."""
 
-    def __init__(self, client: str, conversation: str, storage: Storage) -> None:
+    def __init__(self, client: str, conversation: str, storage: Storage,
+                 concurrency: int = 2, waiting: int = 8) -> None:
         self.client = RateLimit(client, storage)
         self.conversation = RateLimit(conversation, storage)
+        self.in_flight = InFlight(concurrency, waiting)
 
     def allows_client(self, address: str) -> bool:
         return self.client.hit("client", address)
@@ -107,7 +154,8 @@ def channel_limits() -> ChannelLimits:
 
     settings = get_settings()
     return ChannelLimits(settings.client_rate_limit, settings.conversation_rate_limit,
-                         storage_for(settings.rate_limit_storage))
+                         storage_for(settings.rate_limit_storage), settings.client_concurrency,
+                         settings.client_waiting)
 
 
 def client_address(request: Any) -> str:

@@ -101,7 +101,7 @@ def serve(settings: Settings, model: str) -> None:
               file=sys.stderr)
         raise SystemExit(2) from error
     install(settings.action_timeout, load_knowledge_base(settings.knowledge_dir).contact.route,
-            settings.session_max_turns)
+            settings.session_max_turns, settings.max_conversation_events)
     _with_german_errors()
     serve_application(
         model_path=model,

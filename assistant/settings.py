@@ -58,6 +58,10 @@ class Settings:
     # with every message, so its cost grows with the session; this bounds it (docs/benchmarks.md).
     session_max_turns: int = field(default_factory=lambda: _int("ASSISTANT_SESSION_MAX_TURNS", 20))
     # Log level of the Rasa server (Python level name); DEBUG prints every event of every turn.
+    # Stored events after which a conversation takes no more messages (a German note says to start
+    # a new one): about nine per question, so the default is some 330 questions. Bounds what one
+    # conversation can make the store keep for `retention_days`. 0: no cap.
+    max_conversation_events: int = field(default_factory=lambda: _int("ASSISTANT_MAX_CONVERSATION_EVENTS", 3000))
     log_level: str = field(default_factory=lambda: os.environ.get("ASSISTANT_LOG_LEVEL", "INFO").upper())
     web_port: int = field(default_factory=lambda: _int("ASSISTANT_WEB_PORT", 8080))
     # Browser origins allowed to use the REST and socket.io channels (CORS). Default: the web app
@@ -91,6 +95,11 @@ class Settings:
     conversation_rate_limit: str = field(
         default_factory=lambda: os.environ.get("ASSISTANT_CONVERSATION_RATE_LIMIT", "20/minute"))
     agent_rate_limit: str = field(default_factory=lambda: os.environ.get("ASSISTANT_AGENT_RATE_LIMIT", "300/minute"))
+    # Messages of one client in progress at once (both channels); beyond that they wait their turn,
+    # up to `client_waiting` of them, and more get the 429 / German note. Bounds one client's share
+    # of the server while its rate is still within the limit (docs/benchmarks.md, "flood").
+    client_concurrency: int = field(default_factory=lambda: _int("ASSISTANT_CLIENT_CONCURRENCY", 2))
+    client_waiting: int = field(default_factory=lambda: _int("ASSISTANT_CLIENT_WAITING", 8))
     # Where the counts live: empty for this process's memory; the scaled set-up's Redis as a
     # `limits` storage URL ("redis://:password@host:6379/1"), so replicas share them. May hold a
     # password: environment only.
@@ -105,6 +114,10 @@ class Settings:
                            ("ASSISTANT_CONVERSATION_RATE_LIMIT", self.conversation_rate_limit),
                            ("ASSISTANT_AGENT_RATE_LIMIT", self.agent_rate_limit)):
             check_limit(name, spec)
+        # Zero would refuse every message.
+        if self.client_concurrency < 1 or self.client_waiting < 0:
+            raise SystemExit("ASSISTANT_CLIENT_CONCURRENCY must be at least 1 and ASSISTANT_CLIENT_WAITING "
+                             f"at least 0, got {self.client_concurrency} and {self.client_waiting}")
         # Zero would delete conversations while citizens are still in them.
         if self.retention_days < 1:
             raise SystemExit(f"ASSISTANT_RETENTION_DAYS must be at least 1, got {self.retention_days}")

@@ -17,7 +17,7 @@ from typing import Any
 
 from assistant.settings import PROJECT_ROOT, get_settings
 from assistant.stack import model_path
-from bench import answers, profile_server, speed
+from bench import answers, flood, profile_server, speed
 from bench.client import send_message, session
 from bench.knowledge_growth import grow
 from bench.load import Endpoint
@@ -102,6 +102,8 @@ def run(work: Path, logs: Path, plan: LivePlan) -> dict[str, Any]:
         _knowledge_growth(main, work, logs, plan, results, memory)
     finally:
         memory["stack"] = main.stop()
+    log.info("one client's flood against another citizen's conversation, with the default limits")
+    results["flood"] = flood.run(work, logs)
     results["peak_rss_mb"] = memory
     if plan.profile_seconds > 0:
         log.info("diagnosis: profiled Rasa server, long conversation without the request limit")

@@ -288,6 +288,24 @@ def block_knowledge_growth(results: dict[str, Any]) -> str:
     return table(("Knowledge base", "data/knowledge", f"grown {growth['factor']}×", "grown ÷ normal"), rows)
 
 
+def block_flood(results: dict[str, Any]) -> str:
+    flood = _get(results, "live", "flood")
+    if not flood:
+        return "_Not measured in this run._"
+    rows = [
+        ("Another citizen's median (ms)", fmt(flood["quiet_median_ms"], 1), fmt(flood["flood_median_ms"], 1),
+         f"{fmt(flood['ratio'], 2)}×"),
+        ("Another citizen's p90 (ms)", "", fmt(flood["flood_p90_ms"], 1), ""),
+        ("Their questions (errors)", flood["citizen_questions"], f"{flood['citizen_questions']} "
+         f"({flood['citizen_errors']})", ""),
+        ("Flood requests in that time: answered / 429", "",
+         f"{flood['flood_statuses'].get('200', 0)} / {flood['flood_statuses'].get('429', 0)}", ""),
+        ("Time for the citizen's questions during the flood (s)", "", fmt(flood["flood_seconds"], 1), ""),
+    ]
+    return table(("", "quiet", f"{flood['senders']} senders × {flood['message_chars']} chars", "flood ÷ quiet"),
+                 rows)
+
+
 def block_resources(results: dict[str, Any]) -> str:
     live = results.get("live") or {}
     cold = live.get("cold_start") or {}
@@ -325,6 +343,7 @@ BLOCKS: dict[str, Callable[[dict[str, Any]], str]] = {
     "load": block_load,
     "long-conversation": block_long_conversation,
     "knowledge-growth": block_knowledge_growth,
+    "flood": block_flood,
     "profile": block_profile,
     "resources": block_resources,
 }

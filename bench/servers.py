@@ -35,6 +35,7 @@ def _watch(urls: dict[str, str], started: float, done: threading.Event) -> dict[
 
 
 UNLIMITED = "1000000/minute"
+UNLIMITED_CONCURRENCY = 100000
 
 
 def stack_settings(var_dir: Path, knowledge_dir: Path | None = None) -> Settings:
@@ -43,7 +44,8 @@ def stack_settings(var_dir: Path, knowledge_dir: Path | None = None) -> Settings
     # The benchmarks send far more from one address than any citizen: they measure capacity, so
     # the per-client and per-conversation limits are lifted (bench/flood.py measures the limits).
     settings = replace(get_settings(), host=LOOPBACK, var_dir=var_dir, **ports, client_rate_limit=UNLIMITED,
-                       conversation_rate_limit=UNLIMITED, agent_rate_limit=UNLIMITED)
+                       conversation_rate_limit=UNLIMITED, agent_rate_limit=UNLIMITED,
+                       client_concurrency=UNLIMITED_CONCURRENCY)
     return replace(settings, knowledge_dir=knowledge_dir) if knowledge_dir else settings
 
 

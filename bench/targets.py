@@ -148,6 +148,11 @@ TARGETS = (
     Target("knowledge_100x", "100× knowledge base ≤ 1.2× latency (p50)",
            lambda r: _get(r, "live", "knowledge_growth", "grown_over_baseline", "p50_ms"),
            lambda v, r: v <= 1.2, "×"),
+    Target("flood", "20-sender flood of 1,000-character messages: another citizen's median ≤ 2× quiet",
+           lambda r: _get(r, "live", "flood", "ratio"), lambda v, r: v <= 2.0, "×",
+           detail=lambda r: None if _get(r, "live", "flood") is None else
+           "median {quiet_median_ms} → {flood_median_ms} ms, p90 {flood_p90_ms} ms; flood {flood_statuses}".format(
+               **_get(r, "live", "flood"))),
     Target("training", "Training (NLU, config.yml) ≤ 3 min",
            lambda r: _get(r, "understanding", "configs", "ours", "training", "wall_s"), lambda v, r: v <= 180, " s"),
     Target("rasa_rss", "Rasa server peak RSS ≤ 1.8 GiB (1843 MiB)", _rss, lambda v, r: v <= 1.8 * GIB_MB, " MiB"),

@@ -41,6 +41,7 @@ def knowledge_copy(tmp_path: Path) -> Path:
 # -- the real servers, shared by tests/e2e and tests/cli ---------------------------------
 
 UNLIMITED = "1000000/minute"
+UNLIMITED_CONCURRENCY = 100000
 
 
 def free_port() -> int:
@@ -59,7 +60,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
                        action_port=free_port(), web_port=free_port(), var_dir=var_dir,
                        # The suite sends far more from one address than a citizen: the limits are
                        # tested on a stack of their own (tests/e2e/test_rate_limits.py).
-                       client_rate_limit=UNLIMITED, conversation_rate_limit=UNLIMITED)
+                       client_rate_limit=UNLIMITED, conversation_rate_limit=UNLIMITED,
+                       client_concurrency=UNLIMITED_CONCURRENCY)
     running = Stack(settings, log_dir=var_dir / "log")
     running.start()
     yield running

@@ -114,3 +114,31 @@ def test_the_widget_greeting_is_the_one_shortcut_sent_unasked():
     assert _typed("/greet", None, widget="opened") is None
     assert _typed("/greet", None) is not None
     assert _typed("/restart", None, widget="opened") is not None
+
+
+def test_a_stored_message_keeps_what_the_next_turns_and_the_console_read_and_nothing_more():
+    text = "Ich wohne in Bochum. " * 45 + "Ist Bochum bei DEFUS?"
+    parse_data = {
+        "intent": {"name": "ask_membership", "confidence": 0.91},
+        "entities": [{"entity": "city", "start": 12, "end": 18, "value": "Bochum", "confidence_entity": 0.99,
+                      "extractor": "DIETClassifier", "processors": ["EntitySynonymMapper"]}],
+        "intent_ranking": [{"name": f"intent_{number}", "confidence": 0.01} for number in range(10)],
+        "text_tokens": [[index, index + 5] for index in range(0, len(text), 6)],
+        "text": text, "message_id": "abc", "metadata": {"widget": "message"},
+    }
+    said = UserUttered(text, parse_data["intent"], parse_data["entities"], parse_data, message_id="abc",
+                       metadata={"widget": "message"})
+    before = said.as_dict()
+    said.parse_data = processor.stored_parse_data(said.parse_data)
+    stored = said.as_dict()
+
+    assert len(str(stored)) < len(str(before)) / 3
+    assert [entry["name"] for entry in stored["parse_data"]["intent_ranking"]] == ["intent_0", "intent_1", "intent_2"]
+    assert stored["parse_data"]["entities"] == [{"entity": "city", "start": 12, "end": 18, "value": "Bochum",
+                                                 "confidence_entity": 0.99}]
+    assert "text_tokens" not in stored["parse_data"] and "text" not in stored["parse_data"]
+    # Loaded again, the message is the same for Rasa's policies and for the agent console.
+    loaded = UserUttered.from_parameters(stored)
+    assert loaded.text == text and loaded.metadata == {"widget": "message"}
+    assert loaded.as_sub_state() == UserUttered.from_parameters(before).as_sub_state()
+    assert loaded.parse_data["intent"] == {"name": "ask_membership", "confidence": 0.91}

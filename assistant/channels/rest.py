@@ -96,8 +96,15 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not limits.allows_client(client_address(request)):
+            address = client_address(request)
+            if not limits.allows_client(address):
                 return too_many_requests()
+            async with limits.in_flight.admitted(address) as admitted:
+                if not admitted:
+                    return too_many_requests()
+                return await answer(request)
+
+        async def answer(request: Request) -> HTTPResponse:
             try:
                 payload = request.json
             except SanicException:

@@ -258,9 +258,17 @@ class GuardedSocketIOInput(SocketIOInput):
             # Only the socket's own session counts; a session id inside the message is ignored.
             session_id = await bound_session(sid)
             output = WholeMessageOutput(sio, self.bot_message_evt)
-            if not (limits.allows_client(clients.get(sid, "unknown")) and limits.allows_conversation(session_id)):
+            address = clients.get(sid, "unknown")
+            if not (limits.allows_client(address) and limits.allows_conversation(session_id)):
                 await output.send_text_message(session_id, TOO_MANY_MESSAGES)
                 return
+            async with limits.in_flight.admitted(address) as admitted:
+                if not admitted:
+                    await output.send_text_message(session_id, TOO_MANY_MESSAGES)
+                    return
+                await answer(session_id, output, data)
+
+        async def answer(session_id: str, output: WholeMessageOutput, data: Any) -> None:
             message = data.get("message") if isinstance(data, dict) else None
             if not isinstance(message, str):
                 await output.send_text_message(session_id, NOT_A_TEXT)

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from assistant.scaled import ScaledStack, postgres_url
 from assistant.settings import get_settings
-from tests.conftest import UNLIMITED, RestClient, free_port
+from tests.conftest import UNLIMITED, UNLIMITED_CONCURRENCY, RestClient, free_port
 
 pytestmark = [pytest.mark.scale, pytest.mark.model]
 QUESTIONS = ["Wann wurde DEFUS gegründet?", "Was ist Efus?", "Wie viele Mitglieder hat Efus?",
@@ -82,7 +82,8 @@ def start_topology(tmp: Path, lock_store: str | None = None):
     settings = replace(get_settings(), rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
                        var_dir=tmp / "var", allowed_origins=(),
                        # Load from one address, far above a citizen's limits.
-                       client_rate_limit=UNLIMITED, conversation_rate_limit=UNLIMITED)
+                       client_rate_limit=UNLIMITED, conversation_rate_limit=UNLIMITED,
+                       client_concurrency=UNLIMITED_CONCURRENCY)
     stack = ScaledStack(settings, log_dir=tmp / "log", services=("actions", "rasa"), extra_env=env,
                         replica_ports=(free_port(), free_port()))
     stack.start()
