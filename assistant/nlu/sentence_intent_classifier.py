@@ -9,6 +9,12 @@ intent; DIET stays in the pipeline for the entities only.
 
 The n-grams are weighted here rather than taken from CountVectorsFeaturizer: sublinear TF-IDF
 over the training texts is what was measured, and raw counts let long messages dominate.
+
+A message with a story before its question ("Ich wohne seit 20 Jahren in unserer Stadt. Was ist
+eigentlich Efus?") is classified twice, whole and by its last question alone, and the two
+distributions are averaged: the story's words alone pulled such messages to the city's role or
+to "out of scope", while a question that needs its context ("Ich möchte mit jemandem sprechen.
+Geht das?") keeps what the whole message says.
 """
 
 from __future__ import annotations
@@ -29,7 +35,9 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from assistant.input_guard import last_question
 from assistant.nlu.sentence_featurizer import SentenceEncoderFeaturizer
+from assistant.understanding import encoder
 from assistant.understanding.encoder import DIMENSIONS
 
 _FILE = "sentence_intent_classifier.joblib"
@@ -83,7 +91,9 @@ class SentenceIntentClassifier(GraphComponent, IntentClassifier):
 
     def _features(self, messages: list[Message], vectorizers: list[TfidfVectorizer]):
         texts = [message.get(TEXT) or "" for message in messages]
-        embeddings = np.vstack([self._embedding(message) for message in messages])
+        return self._text_features(texts, np.vstack([self._embedding(message) for message in messages]), vectorizers)
+
+    def _text_features(self, texts: list[str], embeddings: np.ndarray, vectorizers: list[TfidfVectorizer]):
         parts = [vectorizer.transform(texts) for vectorizer in vectorizers]
         return hstack([*parts, csr_matrix(embeddings * self.config["embedding_weight"])]).tocsr()
 
@@ -120,7 +130,15 @@ class SentenceIntentClassifier(GraphComponent, IntentClassifier):
         if self._model is None or not with_text:
             return messages
         classifier: LogisticRegression = self._model["classifier"]
-        probabilities = classifier.predict_proba(self._features(with_text, self._model["vectorizers"]))
+        vectorizers = self._model["vectorizers"]
+        probabilities = classifier.predict_proba(self._features(with_text, vectorizers))
+        questions = {index: question for index, message in enumerate(with_text)
+                     if (question := _question_after_story(message.get(TEXT)))}
+        if questions:
+            texts = list(questions.values())
+            alone = classifier.predict_proba(self._text_features(texts, encoder.encode(texts), vectorizers))
+            for index, row in zip(questions, alone, strict=True):
+                probabilities[index] = (probabilities[index] + row) / 2
         length = self.config["ranking_length"]
         for message, row in zip(with_text, probabilities, strict=True):
             order = np.argsort(row)[::-1][:length]
@@ -132,3 +150,9 @@ class SentenceIntentClassifier(GraphComponent, IntentClassifier):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+def _question_after_story(text: str) -> str | None:
+    """The last question of a message that has other sentences before it; else None."""
+    question = last_question(text, len(text))
+    return question if question and question != text.strip() else None

@@ -47,3 +47,15 @@ def test_another_language_gets_a_note_in_german_and_english(ask):
 def test_a_question_about_a_network_in_unusual_words_is_answered_not_misunderstood(ask):
     reply = ask(new_sender(), "Wer stand am Anfang von Efus?")
     assert re.search(r"1987|Bonnemaison", reply) and "nicht verstanden" not in reply
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("Ich wohne seit 20 Jahren in unserer Stadt. Was ist eigentlich Efus?", "Städtenetzwerk"),
+    ("Ich wohne seit vielen Jahren in unserer Stadt und engagiere mich in der Nachbarschaft. Abends am Bahnhof "
+     "fühlen sich viele nicht sicher. Was ist eigentlich Efus?", "Städtenetzwerk"),
+])
+def test_a_story_before_the_question_does_not_change_what_is_answered(ask, message, expected):
+    # The story's words ("unsere Stadt", "Nachbarschaft") once turned this into Bochum's role or
+    # the seat of Efus; the question at the end is what is asked.
+    reply = ask(new_sender(), message)
+    assert expected in reply and "Quelle" in reply, reply
