@@ -206,7 +206,7 @@ class Answerer:
             return Reply((), turn.context, handoff=True)
         unsure = turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, DETAIL_INTENT)
         ranking = list(dict.fromkeys(kind for kind in (turn.intent, *turn.ranking) if kind in self.kb.questions))
-        if _OWN_CITY.search(turn.text):
+        if _OWN_CITY.search(focus(turn.text)):
             # "Seit wann ist meine Stadt im europäischen Netzwerk?" asks about Bochum's role,
             # whatever else the words resemble.
             # "Ist unsere Stadt bei Efus?" is answered yes or no; "Warum …?" by the city's role.
