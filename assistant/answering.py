@@ -37,7 +37,7 @@ ANSWERED_WITHOUT_KIND = (FOLLOW_UP_INTENT, DETAIL_INTENT, FALLBACK_INTENT, OUT_O
 RESPONSES_SENT_BY_ACTION = (NOT_UNDERSTOOD_RESPONSE, OUT_OF_SCOPE_RESPONSE)
 _MAX_SHOWN_WORD = 40
 # Facets that ask about an event by its verb ("Wann wurde es verabschiedet?").
-_EVENT_FACETS = {"when", "day", "where", "how_long"}
+_EVENT_FACETS = {"when", "since", "day", "where", "how_long"}
 # A short question that names no network and no city ("Und in welcher Stadt?", "Wann war das?",
 # "Warum?") is about what was just answered: the last kind of question leads the candidates.
 _ELLIPTICAL = re.compile(r"^\s*(?:und|aber|also|ach|ok|okay|wann|wo|wer|wie|was|warum|wieso|weshalb|welche\w*|"
@@ -180,9 +180,22 @@ class Answerer:
             return Reply((Message(OTHER_LANGUAGE_NOTE),), turn.context)
         reply = self._understood_reply(turn, language)
         if reply.facts and reply.context.referent is None:
-            # What was just answered is the referent of the next elliptical question.
-            reply = replace(reply, context=replace(reply.context, referent=reply.facts[0].id))
+            # What was just answered is the referent of the next elliptical question; of an answer
+            # from several subjects' facts, the first about the network the question named ("In
+            # welchen Ländern gibt es nationale Foren von Efus?": Efus's forums, not DEFUS).
+            about = self._referent_of(reply.facts, turn.text)
+            reply = replace(reply, context=replace(reply.context, referent=about.id))
         return prefixed(reply, ENGLISH_NOTE) if language is Language.ENGLISH and reply.messages else reply
+
+    def _referent_of(self, facts: Sequence[Fact], text: str) -> Fact:
+        """Of the facts an answer gave, the one the question was about: the one whose text holds
+        most of the question's nouns, the first of equals ("In welchen Ländern gibt es nationale
+        Foren von Efus?" is about Efus's national forums, although DEFUS's relation comes first)."""
+        keys = self._content_keys(focus(text))
+        if len(facts) < 2 or not keys:
+            return facts[0]
+        scores = [sum(self.facets.mentions(self.facets.keys(fact), key) for key in keys) for fact in facts]
+        return facts[scores.index(max(scores))]
 
     def _with_described_network(self, turn: Turn) -> Turn:
         """ "Welche Ziele hat das Netzwerk mit Sitz in Paris?" is read as "… hat Efus?": the
@@ -329,8 +342,8 @@ class Answerer:
 
     def _referent_reply(self, turn: Turn, asked: Asked) -> Reply | None:
         """A facet of the fact just answered: "Und wo?" after the founding is its place. None
-        when the fact does not hold it but the intent model sees another kind of question
-        ("Seit wann gibt es das?" after the description is about the founding)."""
+        when the fact does not hold it but the question's words and the intent model point to
+        another kind of question."""
         fact = self.kb.fact(turn.context.referent or "")
         if fact is None:
             return None
@@ -338,8 +351,12 @@ class Answerer:
         chosen = self.facets.answering([fact], asked.facets, self._content_keys(turn.text))
         if chosen:
             return Reply((facts_message(chosen),), replace(context, referent=chosen[0].id), tuple(chosen))
+        # A word beside the facet may name another kind of question ("Und wer darf da Mitglied
+        # werden?" after the funding: the conditions of joining). Without one ("Seit wann gibt es
+        # die?") the question is the referent's, even where the intent model sees the founding.
         kind = self.kb.questions.get(turn.intent)
-        if kind is not None and fact.attribute not in kind.attributes:
+        if (kind is not None and fact.attribute not in kind.attributes
+                and self.aspects.content_words(turn.text)):
             return None
         return Reply((Message(self._facet_unknown(asked.facets[0], fact, fact.network or fact.subject)),),
                      context)

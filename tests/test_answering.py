@@ -334,3 +334,17 @@ def test_where_a_network_stems_from_in_time_is_its_founding(answerer):
     reply = texts(answerer, Turn("ask_founding", "Aus welchem Jahr stammt das deutsche Netzwerk?", ("defus",),
                                  ranking=("ask_founding", "ask_funding")))
     assert "2010" in reply, reply
+
+
+@pytest.mark.parametrize("first, networks, expected, not_expected", [
+    # "Seit wann?" after a statement about a network is its founding ...
+    ("Gibt es ein deutsches Forum wie Efus?", ("defus",), "10. Mai 2010", "liegen mir keine"),
+    ("Was ist Efus?", ("efus",), "1987", "liegen mir keine"),
+    # ... but not after the national forums, whose beginning the sources do not give.
+    ("In welchen Ländern gibt es nationale Foren von Efus?", ("efus",), "Zum Beginn der nationalen Foren",
+     "1987"),
+])
+def test_since_when_is_asked_of_the_fact_just_answered(answerer, first, networks, expected, not_expected):
+    intent = "ask_relation" if "Forum" in first or "Foren" in first else "ask_purpose"
+    _, since = conversation(answerer, (intent, first, networks), ("ask_founding", "Seit wann gibt es die?", ()))
+    assert expected in since and not_expected not in since, since
