@@ -160,6 +160,7 @@ class Answerer:
         self.kb = kb
         self.aspects = AspectMatcher(kb)
         self.facets = FacetReader(kb)
+        self._network_ids = {subject.id for subject in kb.networks()}
         language.load()
 
     # -- entry point -----------------------------------------------------------------------
@@ -185,6 +186,13 @@ class Answerer:
             # welchen Ländern gibt es nationale Foren von Efus?": Efus's forums, not DEFUS).
             about = self._referent_of(reply.facts, turn.text)
             reply = replace(reply, context=replace(reply.context, referent=about.id))
+        referent = self.kb.fact(reply.context.referent or "")
+        if (reply.context.network is None and referent is not None and referent.subject in self._network_ids
+                and reply.facts and {fact.subject for fact in reply.facts} == {referent.subject}):
+            # A question that named both networks, answered by facts about one of them, leaves
+            # that one for "es": "Bekommt DEFUS Geld von Efus?" → "Welche Beiträge sind das?" is
+            # still about DEFUS. An answer from both networks' facts leaves none.
+            reply = replace(reply, context=replace(reply.context, network=referent.subject))
         return prefixed(reply, ENGLISH_NOTE) if language is Language.ENGLISH and reply.messages else reply
 
     def _referent_of(self, facts: Sequence[Fact], text: str) -> Fact:
@@ -239,7 +247,8 @@ class Answerer:
             # The last answer's kind becomes a candidate: it leads when the NLU is unsure, else it
             # wins only where its words fit the question better than the NLU's first guess.
             others = [kind for kind in ranking if kind != turn.context.question]
-            position = 0 if unsure else 1
+            # Where the NLU's first guess is the last kind already, it keeps the lead.
+            position = 0 if unsure or ranking[:1] == [turn.context.question] else 1
             ranking = [*others[:position], turn.context.question, *others[position:]]
         if unsure and asked.facets:
             # "Auf wessen Initiative geht Efus zurück?": when the intent model is unsure, the kinds

@@ -348,3 +348,14 @@ def test_since_when_is_asked_of_the_fact_just_answered(answerer, first, networks
     intent = "ask_relation" if "Forum" in first or "Foren" in first else "ask_purpose"
     _, since = conversation(answerer, (intent, first, networks), ("ask_founding", "Seit wann gibt es die?", ()))
     assert expected in since and not_expected not in since, since
+
+
+def test_a_follow_up_the_intent_model_reads_as_the_last_kind_stays_with_it_and_its_network(answerer):
+    first = answerer.reply(Turn("ask_funding", "Bekommt DEFUS Geld von Efus?", ("defus", "efus"),
+                                ranking=("ask_funding", "ask_relation")))
+    assert "Efus-Mitgliedschaft" in first.messages[0].text
+    # Both networks named, the answer about DEFUS: "das" is DEFUS's funding, not a question back.
+    second = answerer.reply(Turn("ask_funding", "Welche Beiträge sind das?", context=first.context,
+                                 ranking=("ask_funding", "help", "ask_purpose")))
+    text = "\n".join(message.text for message in second.messages)
+    assert "Efus-Mitgliedschaft" in text and "Welches Netzwerk" not in text, text
