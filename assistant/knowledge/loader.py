@@ -204,7 +204,8 @@ def load_knowledge_base(directory: str | Path, place_names: Iterable[str] = ()) 
             vocabulary = Vocabulary(tuple(raw.get("general", ())), tuple(raw.get("handoff", ())),
                                     {name: tuple(group) for name, group in raw.get("not_in_sources", {}).items()},
                                     {facet: FacetWords(entry["label"], tuple(entry["words"]),
-                                                       tuple(entry.get("also", ())))
+                                                       tuple(entry.get("also", ())),
+                                                       tuple(entry.get("replaces", ())))
                                      for facet, entry in raw.get("facets", {}).items()},
                                     tuple(raw.get("handoff_details", ())), tuple(raw.get("name_groups", ())))
             for field_name in ("handoff_details", "name_groups"):

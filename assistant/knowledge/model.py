@@ -99,6 +99,9 @@ class FacetWords:
     label: str  # "Zum Ort", as it precedes the referent: "Zum Ort der Gründung von Efus …"
     words: tuple[str, ...]
     also: tuple[str, ...] = ()  # facets that answer it too ("Wie lange gibt es …?": since when)
+    # Facets it narrows down: "Warum ausgerechnet in Barcelona?" asks why that place, which the
+    # founding's reasons ("why") do not answer.
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

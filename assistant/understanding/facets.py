@@ -37,6 +37,7 @@ class FacetReader:
         self.kb = kb
         self.labels = {facet: entry.label for facet, entry in kb.vocabulary.facets.items()}
         self._also = {facet: entry.also for facet, entry in kb.vocabulary.facets.items()}
+        self._replaces = {facet: entry.replaces for facet, entry in kb.vocabulary.facets.items()}
         phrases = [(tuple(stem(word) for word in words(phrase)), facet)
                    for facet, entry in kb.vocabulary.facets.items() for phrase in entry.words]
         # The longest phrase first: "wie viele Tage" is a duration, not a number.
@@ -54,6 +55,8 @@ class FacetReader:
                     taken |= span
                     found.append((start, facet))
         ordered = tuple(dict.fromkeys(facet for _, facet in sorted(found)))
+        narrowed = {replaced for facet in ordered for replaced in self._replaces.get(facet, ())}
+        ordered = tuple(facet for facet in ordered if facet not in narrowed)
         return Asked(ordered, frozenset(taken), text)
 
     def answering(self, facts: Sequence[Fact], facets: Sequence[str],

@@ -23,6 +23,10 @@ def reader(kb) -> FacetReader:
     ("Wie oft im Jahr trifft sich DEFUS?", ("how_often",)),
     ("Welche Städte sind Mitglied?", ()),  # "welche Städte" is not a place
     ("Welche Veranstaltungen organisiert DEFUS?", ()),
+    ("Seit wann gibt es DEFUS?", ("since",)),  # not "wann" alone
+    # "Why that place" narrows "why": the founding's reasons are no answer to it.
+    ("Warum wurde Efus ausgerechnet in Barcelona gegründet?", ("circumstances",)),
+    ("warum gerade da?", ("circumstances",)),
 ])
 def test_which_facets_a_question_asks(reader, question, facets):
     assert reader.asked(question).facets == facets
@@ -33,8 +37,10 @@ def test_a_facet_is_answered_by_the_fact_it_names(reader, kb):
     assert reader.answering([founding], ["who"]) == [kb.fact("efus-founder")]
     assert reader.answering([founding], ["where"]) == [founding]
     assert reader.answering([founding], ["how_many"]) == []
-    # "Wie lange gibt es …?" is answered by the time.
+    # "Wie lange gibt es …?" and "Seit wann …?" are answered by the time.
     assert reader.answering([founding], ["how_long"]) == [founding]
+    assert reader.answering([founding], ["since"]) == [founding]
+    assert reader.answering([founding], ["circumstances"]) == []
 
 
 def test_a_facet_value_the_answer_does_not_state_is_refused(tmp_path):
