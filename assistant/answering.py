@@ -220,7 +220,12 @@ class Answerer:
     def _understood_reply(self, turn: Turn, language: Language) -> Reply:
         """Decide what is asked: the intent, checked against the words of the question."""
         if turn.intent == FOLLOW_UP_INTENT:
-            return self._answer(turn.context.question or DEFAULT_QUESTION, turn)
+            kind = turn.context.question or DEFAULT_QUESTION
+            # "Und DEFUS?" names only a network; "efus telefonnr" also asks for what no fact holds.
+            marker = self.aspects.marker(turn.text, kind)
+            if marker:
+                return self._unknown_aspect(Aspect(kind, unknown_word=marker), turn)
+            return self._answer(kind, turn)
         if turn.text.startswith("/") and turn.intent in self.kb.questions:
             return self._answer(turn.intent, turn)  # a button the assistant offered
         if HANDOFF_INTENT in turn.ranking[:CANDIDATES] and self.aspects.wants_person(turn.text):

@@ -359,3 +359,14 @@ def test_a_follow_up_the_intent_model_reads_as_the_last_kind_stays_with_it_and_i
                                  ranking=("ask_funding", "help", "ask_purpose")))
     text = "\n".join(message.text for message in second.messages)
     assert "Efus-Mitgliedschaft" in text and "Welches Netzwerk" not in text, text
+
+
+@pytest.mark.parametrize("intent, question, network, word", [
+    # The intent model reads a network's name with one more word as "und bei Efus?".
+    ("inform_network", "efus telefonnr", "efus", "Kontaktdaten"),
+    ("ask_purpose", "Was halten Sie persönlich von Efus?", "efus", "Bewertungen"),
+    ("ask_members", "wieviele leute arbeiten bei defus", "defus", "Mitarbeitende"),
+])
+def test_what_no_fact_holds_is_said_so_whatever_the_intent(answerer, intent, question, network, word):
+    reply = texts(answerer, Turn(intent, question, (network,), ranking=(intent,)))
+    assert f"Zum Stichwort „{word}“" in reply and "Quelle" not in reply, reply
