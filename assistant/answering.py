@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 from assistant.knowledge import Fact, KnowledgeBase, MembershipStatus, Question, Source
 from assistant.knowledge.base import OTHER_NETWORK, Membership
 from assistant.knowledge.names import words
-from assistant.understanding import language, premise
+from assistant.understanding import language, places, premise
 from assistant.understanding.aspects import CANDIDATES, Aspect, AspectMatcher, focus
 from assistant.understanding.facets import Asked, FacetReader
 from assistant.understanding.language import ENGLISH_NOTE, OTHER_LANGUAGE_NOTE, Language, detect
@@ -230,6 +230,11 @@ class Answerer:
             return self._answer(turn.intent, turn)  # a button the assistant offered
         if HANDOFF_INTENT in turn.ranking[:CANDIDATES] and self.aspects.wants_person(turn.text):
             return Reply((), turn.context, handoff=True)
+        if (turn.intent == MEMBERSHIP_QUESTION and premise.is_yes_no(turn.text) and not turn.cities
+                and not self.kb.find_cities(turn.text) and places.country_in(focus(turn.text))):
+            # "Ist Österreich bei Efus vertreten?" asks about a country's membership, whatever
+            # its verb resembles ("vertreten": who represents).
+            return self._answer(MEMBERSHIP_QUESTION, turn)
         unsure = turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, DETAIL_INTENT)
         ranking = list(dict.fromkeys(kind for kind in (turn.intent, *turn.ranking) if kind in self.kb.questions))
         if _OWN_CITY.search(focus(turn.text)):
@@ -595,6 +600,9 @@ class Answerer:
         return Reply(tuple(messages), context, tuple(used))
 
     def _membership_without_city(self, networks: list[str], turn: Turn, context: Context) -> Reply:
+        country = places.country_in(turn.text)
+        if country:
+            return self._country_reply(country, networks, turn, context)
         # Only a plain name is repeated back: never markup or other text the citizen typed.
         unknown_name = next(
             (value.strip() for value in turn.cities if _SAFE_NAME.fullmatch(value.strip())), None)
@@ -614,6 +622,20 @@ class Answerer:
         if not unknown_name:
             messages.append(Message("Nach welcher Stadt möchten Sie fragen? Schreiben Sie zum "
                                     "Beispiel: „Ist Dortmund Mitglied?“"))
+        return Reply(tuple(messages), context, tuple(used))
+
+    def _country_reply(self, country: str, networks: list[str], turn: Turn, context: Context) -> Reply:
+        """ "Ist Österreich bei Efus vertreten?": the facts that name the country, else that the
+        sources do not say which countries the members come from."""
+        messages, used = [], []
+        for network in networks:
+            facts = [fact for fact in self.kb.facts if fact.subject == network and country in fact.answer]
+            if facts:
+                messages.append(facts_message(facts))
+                used.extend(facts)
+            else:
+                messages.extend(self._unknown_aspect(Aspect(MEMBERSHIP_QUESTION, unknown_word=country),
+                                                     replace(turn, networks=(network,), text=country)).messages)
         return Reply(tuple(messages), context, tuple(used))
 
     def _membership_text(self, membership: Membership) -> str:

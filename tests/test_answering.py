@@ -370,3 +370,13 @@ def test_a_follow_up_the_intent_model_reads_as_the_last_kind_stays_with_it_and_i
 def test_what_no_fact_holds_is_said_so_whatever_the_intent(answerer, intent, question, network, word):
     reply = texts(answerer, Turn(intent, question, (network,), ranking=(intent,)))
     assert f"Zum Stichwort „{word}“" in reply and "Quelle" not in reply, reply
+
+
+def test_a_country_is_answered_by_the_facts_that_name_it_or_honestly(answerer):
+    austria = texts(answerer, Turn("ask_membership", "Ist Österreich bei Efus vertreten?", ("efus",),
+                                   ranking=("ask_membership",)))
+    assert "Zum Stichwort „Österreich“ bei Efus liegen mir keine gesicherten Informationen vor." in austria
+    assert "Augsburg" not in austria
+    germany = texts(answerer, Turn("ask_membership", "Ist Deutschland bei Efus vertreten?", ("efus",),
+                                   ranking=("ask_membership",)))
+    assert "Deutschland" in germany and "Quelle" in germany and "Personen" not in germany, germany

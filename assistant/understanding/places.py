@@ -1,0 +1,30 @@
+"""Countries a question names, from CLDR's German country names (Babel ships them).
+
+"Ist Österreich bei Efus vertreten?" asks whether a country is among the members; the sources
+give the number of countries, not which they are, so the honest answer names the country as
+what they do not say — rather than the list of German member cities that a membership question
+without a city gets.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[tuple[re.Pattern[str], str], ...]:
+    from babel import Locale
+
+    # Two-letter codes are countries and territories; numeric ones are regions ("Europa").
+    names = {name for code, name in Locale("de").territories.items() if code.isalpha() and len(code) == 2}
+    # The longest first: "Vereinigtes Königreich" before any shorter name inside it.
+    return tuple((re.compile(rf"(?<!\w){re.escape(name.casefold())}(?!\w)"), name)
+                 for name in sorted(names, key=len, reverse=True))
+
+
+def country_in(text: str) -> str | None:
+    """The first country the text names (in its German name, any case), or None."""
+    folded = text.casefold()
+    found = [(match.start(), name) for pattern, name in _countries() if (match := pattern.search(folded))]
+    return min(found)[1] if found else None
