@@ -29,6 +29,7 @@ def turn_from(tracker: Tracker) -> Turn:
         question=tracker.get_slot("question"),
         city=tracker.get_slot("city"),
         referent=tracker.get_slot("referent"),
+        answered=tuple(value for value in tracker.get_slot("answered") or [] if isinstance(value, str)),
     )
     ranking = tuple(entry.get("name") for entry in tracker.latest_message.get("intent_ranking") or []
                     if isinstance(entry, dict) and isinstance(entry.get("name"), str))
@@ -63,4 +64,5 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> list[dict[str, Any]]
         SlotSet("question", reply.context.question),
         SlotSet("city", reply.context.city),
         SlotSet("referent", reply.context.referent),
+        SlotSet("answered", list(reply.context.answered)),
     ]

@@ -23,6 +23,8 @@ from assistant.understanding.language import ENGLISH_NOTE, OTHER_LANGUAGE_NOTE, 
 FOLLOW_UP_INTENT = "inform_network"
 # "Und wo?", "Wer war das?": a detail of what was just answered, read against its facets.
 DETAIL_INTENT = "ask_detail"
+# "Woher wissen Sie das?": the sources of the last answer.
+SOURCE_INTENT = "ask_source"
 DEFAULT_QUESTION = "ask_purpose"
 MEMBERSHIP_QUESTION = "ask_membership"
 # Intents that mean the NLU is unsure or sees no knowledge question; the answerer looks again.
@@ -33,9 +35,11 @@ NOT_UNDERSTOOD_RESPONSE = "utter_default"
 OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
 # Intents the answer action takes without a kind of question of their own in questions.yml, and
 # the domain's responses it sends itself (no rule names them).
-ANSWERED_WITHOUT_KIND = (FOLLOW_UP_INTENT, DETAIL_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
+ANSWERED_WITHOUT_KIND = (FOLLOW_UP_INTENT, DETAIL_INTENT, SOURCE_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
 RESPONSES_SENT_BY_ACTION = (NOT_UNDERSTOOD_RESPONSE, OUT_OF_SCOPE_RESPONSE)
 _MAX_SHOWN_WORD = 40
+NO_ANSWER_YET = ("Zu jeder Antwort nenne ich ihre Quelle. Stellen Sie mir gern zuerst Ihre Frage zu Efus oder "
+                 "DEFUS.")
 # Facets that ask about an event by its verb ("Wann wurde es verabschiedet?").
 _EVENT_FACETS = {"when", "since", "day", "where", "how_long"}
 # A short question that names no network and no city ("Und in welcher Stadt?", "Wann war das?",
@@ -77,6 +81,7 @@ class Context:
     question: str | None = None
     city: str | None = None  # the city of a membership question, kept for "und bei DEFUS?"
     referent: str | None = None  # the fact the last answer was about, for "Und wo?"
+    answered: tuple[str, ...] = ()  # every fact the last answer stated, for "Woher wissen Sie das?"
 
 
 @dataclass(frozen=True)
@@ -186,6 +191,13 @@ class Answerer:
             # welchen Ländern gibt es nationale Foren von Efus?": Efus's forums, not DEFUS).
             about = self._referent_of(reply.facts, turn.text)
             reply = replace(reply, context=replace(reply.context, referent=about.id))
+        if reply.facts:
+            answered = tuple(fact.id for fact in reply.facts)
+        elif reply.context.referent and reply.context.referent == turn.context.referent:
+            answered = turn.context.answered  # still about the same answer ("Wann war das?")
+        else:
+            answered = ()
+        reply = replace(reply, context=replace(reply.context, answered=answered))
         referent = self.kb.fact(reply.context.referent or "")
         if (reply.context.network is None and referent is not None and referent.subject in self._network_ids
                 and reply.facts and {fact.subject for fact in reply.facts} == {referent.subject}):
@@ -219,6 +231,11 @@ class Answerer:
 
     def _understood_reply(self, turn: Turn, language: Language) -> Reply:
         """Decide what is asked: the intent, checked against the words of the question."""
+        if turn.intent == SOURCE_INTENT:
+            if not any(self.aspects.covered_anywhere(word) for word in self.aspects.content_words(turn.text)):
+                return self._source_reply(turn)
+            # "Welche Beiträge sind das?" names what it asks about: not a request for the source.
+            turn = replace(turn, intent=FALLBACK_INTENT)
         if turn.intent == FOLLOW_UP_INTENT:
             kind = turn.context.question or DEFAULT_QUESTION
             # "Und DEFUS?" names only a network; "efus telefonnr" also asks for what no fact holds.
@@ -296,8 +313,13 @@ class Answerer:
         claim = premise.is_claim(turn.text)
         if aspect.unknown_word and not (claim and aspect.claimable):
             return self._unknown_aspect(aspect, turn)
-        if unsure and aspect.alternatives:
-            return self._ask_which_question(aspect.kind, aspect.alternatives[0], turn)
+        alternatives = aspect.alternatives
+        if asked.facets and self._holds_facet(aspect.kind, asked.facets, turn):
+            # "Seit wann ist meine Stadt da Mitglied?": of two kinds that fit, only the one whose
+            # facts hold the time asked for can answer it; no need to ask back.
+            alternatives = tuple(kind for kind in alternatives if self._holds_facet(kind, asked.facets, turn))
+        if unsure and alternatives:
+            return self._ask_which_question(aspect.kind, alternatives[0], turn)
         reply = self._answer(aspect.kind, turn, asked)
         if not reply.facts:
             return reply
@@ -393,6 +415,15 @@ class Answerer:
             text += f" Mehr erfahren Sie auf der Website von {subject.name}: {subject.website}"
         return text
 
+    def _source_reply(self, turn: Turn) -> Reply:
+        """ "Gibt es dazu eine Quelle?": the sources of what was just answered, again."""
+        facts = [fact for fact_id in turn.context.answered if (fact := self.kb.fact(fact_id))]
+        if not facts:
+            return Reply((Message(NO_ANSWER_YET),), turn.context)
+        sources = cited_sources(facts)
+        intro = "Meine letzte Antwort beruht auf " + ("dieser Quelle:" if len(sources) == 1 else "diesen Quellen:")
+        return Reply((Message(f"{intro}\n\n{source_footer(facts)}", sources=sources),), turn.context)
+
     def _not_understood(self, turn: Turn) -> Reply:
         response = OUT_OF_SCOPE_RESPONSE if turn.intent == OUT_OF_SCOPE_INTENT else NOT_UNDERSTOOD_RESPONSE
         return Reply((Message("", response=response),), turn.context)
@@ -450,8 +481,11 @@ class Answerer:
             resolved = self.kb.resolve_network(value)
             if resolved and resolved not in named:
                 named.append(resolved)
-        if not named:
-            named = self.kb.find_networks(turn.text)
+        written = self.kb.find_networks(turn.text)
+        if written:
+            # The entity model also tags words that only look like a name ("deutsche Städte … bei
+            # Efus"): where the text names networks itself, those are what it names.
+            named = [network for network in named if network in written] or written
         networks = []
         for network in named:
             if network == OTHER_NETWORK:

@@ -380,3 +380,14 @@ def test_a_country_is_answered_by_the_facts_that_name_it_or_honestly(answerer):
     germany = texts(answerer, Turn("ask_membership", "Ist Deutschland bei Efus vertreten?", ("efus",),
                                    ranking=("ask_membership",)))
     assert "Deutschland" in germany and "Quelle" in germany and "Personen" not in germany, germany
+
+
+def test_the_source_of_the_last_answer_is_named_again(answerer):
+    founding, source = conversation(answerer, ("ask_founding", "Wann wurde DEFUS gegründet?", ("defus",)),
+                                    ("ask_source", "Woher wissen Sie das?", ()))
+    assert "10. Mai 2010" in founding
+    assert source.startswith("Meine letzte Antwort beruht auf dieser Quelle:")
+    assert "Stadt Bochum, Seite „Internationale Netzwerke“" in source and "10. Mai 2010" not in source
+    # Before any answer there is no source to name.
+    first = texts(answerer, Turn("ask_source", "Quelle?", ranking=("ask_source",)))
+    assert "Stellen Sie mir gern zuerst Ihre Frage" in first

@@ -37,7 +37,7 @@ def test_answer_uses_entity_and_remembers_network_and_question():
         "ask_founding", "Wann wurde DEFUS gegründet?", [{"entity": "network", "value": "defus"}]))
     assert "DEFUS wurde am 10. Mai 2010 in Berlin gegründet." in messages[0]["text"]
     assert slots_of(events) == {"network": "defus", "question": "ask_founding", "city": None,
-                                "referent": "defus-founding"}
+                                "referent": "defus-founding", "answered": ["defus-founding"]}
 
 
 def test_follow_up_without_entity_uses_the_slot():
