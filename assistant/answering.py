@@ -160,6 +160,16 @@ def prefixed(reply: Reply, sentence: str) -> Reply:
     return replace(reply, messages=(replace(first, text=f"{sentence} {first.text}"), *rest))
 
 
+def judged(reply: Reply, verdict: premise.Verdict) -> Reply:
+    """The reply with the verdict on the citizen's claim in front. A membership answer's own
+    "Ja, …" stays only under a confirmation: "Das kann ich so nicht bestätigen. Bochum ist seit
+    2023 Mitglied von Efus.", not "… bestätigen. Ja, Bochum …"."""
+    first, *rest = reply.messages
+    if verdict is not premise.Verdict.CONFIRMED and first.text.startswith("Ja, "):
+        reply = replace(reply, messages=(replace(first, text=capitalize(first.text[4:])), *rest))
+    return prefixed(reply, verdict.value)
+
+
 class Answerer:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
@@ -294,7 +304,7 @@ class Answerer:
             if reply.facts and premise.is_claim(turn.text):
                 names = [word for word in premise.english_claim_words(turn.text)
                          if not self.kb.find_networks(word)]
-                reply = prefixed(reply, premise.judge(names, turn.text, reply.facts).value)
+                reply = judged(reply, premise.judge(names, turn.text, reply.facts))
             return reply
         aspect = self.aspects.choose(turn.text, ranking, unsure)
         # Unsure or out of scope: only a question that names a network is looked at again, or,
@@ -318,7 +328,9 @@ class Answerer:
             # "Seit wann ist meine Stadt da Mitglied?": of two kinds that fit, only the one whose
             # facts hold the time asked for can answer it; no need to ask back.
             alternatives = tuple(kind for kind in alternatives if self._holds_facet(kind, asked.facets, turn))
-        if unsure and alternatives:
+        if unsure and alternatives and not claim:
+            # A claim ("Stimmt es, dass Bochum Gründungsmitglied war?") is judged against the
+            # first kind's facts rather than answered with a question back.
             return self._ask_which_question(aspect.kind, alternatives[0], turn)
         reply = self._answer(aspect.kind, turn, asked)
         if not reply.facts:
@@ -348,7 +360,7 @@ class Answerer:
             return self._unknown_aspect(replace(aspect, unknown_word=years[0]), turn)
         if claim or years:
             words = self.aspects.claim_words(turn.text, aspect.kind)
-            reply = prefixed(reply, premise.judge(words, turn.text, reply.facts).value)
+            reply = judged(reply, premise.judge(words, turn.text, reply.facts))
         return reply
 
     def _holds_facet(self, kind: str, facets: Sequence[str], turn: Turn) -> bool:

@@ -391,3 +391,10 @@ def test_the_source_of_the_last_answer_is_named_again(answerer):
     # Before any answer there is no source to name.
     first = texts(answerer, Turn("ask_source", "Quelle?", ranking=("ask_source",)))
     assert "Stellen Sie mir gern zuerst Ihre Frage" in first
+
+
+def test_a_claim_is_judged_rather_than_answered_with_a_question_back(answerer):
+    reply = texts(answerer, Turn("nlu_fallback", "Stimmt es, dass Bochum Gründungsmitglied von Efus war?",
+                                 ("efus",), ("Bochum",), ranking=("nlu_fallback", "ask_membership", "ask_city_role")))
+    assert reply.startswith("Das kann ich so nicht bestätigen. Bochum ist seit 2023 Mitglied von Efus."), reply
+    assert "Möchten Sie" not in reply
