@@ -264,10 +264,13 @@ class Answerer:
             return self._answer(MEMBERSHIP_QUESTION, turn)
         unsure = turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, DETAIL_INTENT)
         ranking = list(dict.fromkeys(kind for kind in (turn.intent, *turn.ranking) if kind in self.kb.questions))
-        if _OWN_CITY.search(focus(turn.text)):
+        served = self.kb.subject(self.kb.contact.city).name
+        own_city = bool(_OWN_CITY.search(focus(turn.text)))
+        if own_city or (served in self.kb.find_cities(focus(turn.text)) and premise.is_yes_no(turn.text)):
             # "Seit wann ist meine Stadt im europäischen Netzwerk?" asks about Bochum's role,
             # whatever else the words resemble.
-            # "Ist unsere Stadt bei Efus?" is answered yes or no; "Warum …?" by the city's role.
+            # "Ist unsere Stadt bei Efus?" (or "Ist Bochum bei DEFUS?") is answered yes or no,
+            # where no other kind's words fit better; "Warum …?" by the city's role.
             roles = [kind for kind, question in self.kb.questions.items() if question.subject == "city"]
             yes_no = premise.is_yes_no(turn.text)
             city_kinds = [MEMBERSHIP_QUESTION, *roles] if yes_no else [*roles, MEMBERSHIP_QUESTION]
@@ -479,6 +482,11 @@ class Answerer:
             return self._all_networks_reply(question, turn)
         else:
             networks = self._networks(turn)
+            if (not networks and question.intent == MEMBERSHIP_QUESTION
+                    and self._city(turn) == self.kb.subject(self.kb.contact.city).name):
+                # "Ist Bochum in einem Sicherheitsnetzwerk?": the sources tell this city's part in
+                # both networks, so both are answered rather than asked back about.
+                networks = [subject.id for subject in self.kb.networks()]
             if not networks:
                 return self._ask_which_network(question, turn)
         if question.intent == MEMBERSHIP_QUESTION:

@@ -398,3 +398,13 @@ def test_a_claim_is_judged_rather_than_answered_with_a_question_back(answerer):
                                  ("efus",), ("Bochum",), ranking=("nlu_fallback", "ask_membership", "ask_city_role")))
     assert reply.startswith("Das kann ich so nicht bestätigen. Bochum ist seit 2023 Mitglied von Efus."), reply
     assert "Möchten Sie" not in reply
+
+
+def test_the_served_city_by_name_gets_the_membership_answer_for_each_network(answerer):
+    defus = texts(answerer, Turn("ask_city_role", "Ist Bochum bei DEFUS?", ("defus",), ("Bochum",),
+                                 ranking=("ask_city_role", "ask_membership")))
+    assert defus.startswith("Meine Quellen nennen Bochum nicht als Mitglied von DEFUS."), defus
+    both = texts(answerer, Turn("ask_membership", "Ist Bochum in einem Sicherheitsnetzwerk?", (), ("Bochum",),
+                                ranking=("ask_membership",)))
+    assert "Ja, Bochum ist seit 2023 Mitglied von Efus." in both and "DEFUS" in both
+    assert "Welches Netzwerk meinen Sie" not in both
