@@ -176,6 +176,8 @@ class Answerer:
         self.aspects = AspectMatcher(kb)
         self.facets = FacetReader(kb)
         self._network_ids = {subject.id for subject in kb.networks()}
+        # The city this assistant serves (contact.yml), which "meine Stadt" means.
+        self._served_city = kb.subject(kb.contact.city).name
         language.load()
 
     # -- entry point -----------------------------------------------------------------------
@@ -264,9 +266,8 @@ class Answerer:
             return self._answer(MEMBERSHIP_QUESTION, turn)
         unsure = turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, DETAIL_INTENT)
         ranking = list(dict.fromkeys(kind for kind in (turn.intent, *turn.ranking) if kind in self.kb.questions))
-        served = self.kb.subject(self.kb.contact.city).name
-        own_city = bool(_OWN_CITY.search(focus(turn.text)))
-        if own_city or (served in self.kb.find_cities(focus(turn.text)) and premise.is_yes_no(turn.text)):
+        if _OWN_CITY.search(focus(turn.text)) or (self._served_city in self.kb.find_cities(focus(turn.text))
+                                                   and premise.is_yes_no(turn.text)):
             # "Seit wann ist meine Stadt im europäischen Netzwerk?" asks about Bochum's role,
             # whatever else the words resemble.
             # "Ist unsere Stadt bei Efus?" (or "Ist Bochum bei DEFUS?") is answered yes or no,
@@ -483,7 +484,7 @@ class Answerer:
         else:
             networks = self._networks(turn)
             if (not networks and question.intent == MEMBERSHIP_QUESTION
-                    and self._city(turn) == self.kb.subject(self.kb.contact.city).name):
+                    and self._city(turn) == self._served_city):
                 # "Ist Bochum in einem Sicherheitsnetzwerk?": the sources tell this city's part in
                 # both networks, so both are answered rather than asked back about.
                 networks = [subject.id for subject in self.kb.networks()]
@@ -574,7 +575,7 @@ class Answerer:
         return facts, (asked.required[0] if asked.required else None)
 
     def _city_reply(self, question: Question, turn: Turn, asked: Asked | None = None) -> Reply:
-        city = self._city(turn) or self.kb.subject(self.kb.contact.city).name
+        city = self._city(turn) or self._served_city
         own = self.kb.city_subject(city)
         networks = [n for n in self.kb.find_networks(turn.text) if n != OTHER_NETWORK]
         for value in turn.networks:
@@ -585,7 +586,7 @@ class Answerer:
         if own is None and question.intent != MEMBERSHIP_QUESTION:
             # "Wie lange ging die Versammlung in Essen?": a city that is the place of what the
             # served city's facts tell (Bochum at the assembly in Essen) is not asked about itself.
-            home = self.kb.city_subject(self.kb.subject(self.kb.contact.city).name)
+            home = self.kb.city_subject(self._served_city)
             if home and any(city in fact.answer for network in networks or [None]
                             for fact in self.kb.facts_for(home.id, question.attributes, network)):
                 own = home
@@ -629,7 +630,7 @@ class Answerer:
         if found:
             return found[0]
         if _OWN_CITY.search(turn.text):
-            return self.kb.subject(self.kb.contact.city).name
+            return self._served_city
         return turn.context.city if turn.intent == FOLLOW_UP_INTENT else None
 
     def _membership_reply(self, question: Question, networks: list[str], turn: Turn) -> Reply:
@@ -683,13 +684,13 @@ class Answerer:
         sources do not say which countries the members come from."""
         messages, used = [], []
         for network in networks:
-            facts = [fact for fact in self.kb.facts if fact.subject == network and country in fact.answer]
+            facts = [fact for fact in self.kb.facts if fact.subject == network and places.names(fact.answer, country)]
             if facts:
                 messages.append(facts_message(facts))
                 used.extend(facts)
             else:
                 messages.extend(self._unknown_aspect(Aspect(MEMBERSHIP_QUESTION, unknown_word=country),
-                                                     replace(turn, networks=(network,), text=country)).messages)
+                                                     replace(turn, networks=(network,))).messages)
         return Reply(tuple(messages), context, tuple(used))
 
     def _membership_text(self, membership: Membership) -> str:

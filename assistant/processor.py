@@ -18,7 +18,7 @@ typed "/…" is understood as text, unless it is exactly the payload of a button
 Storage stays bounded here too: a citizen's message is stored with what the next turns and the
 agent console use of its NLU result (intent, the best guesses, the entities found), not Rasa's
 token offsets, whole ranking and second copies of the text and metadata (a 1,000-character
-message: 5.5 KB → 1.4 KB); and a conversation takes no more messages once it holds
+message: 5.5 KB → 1.7 KB); and a conversation takes no more messages once it holds
 `max_events` stored events (a German note says to start a new one).
 """
 

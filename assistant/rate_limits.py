@@ -135,8 +135,7 @@ class InFlight:
 class ChannelLimits:
     """The limits of citizens' messages, one set for both channels of a Rasa server."""
 
-    def __init__(self, client: str, conversation: str, storage: Storage,
-                 concurrency: int = 2, waiting: int = 8) -> None:
+    def __init__(self, client: str, conversation: str, storage: Storage, concurrency: int, waiting: int) -> None:
         self.client = RateLimit(client, storage)
         self.conversation = RateLimit(conversation, storage)
         self.in_flight = InFlight(concurrency, waiting)

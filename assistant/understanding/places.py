@@ -23,6 +23,11 @@ def _countries() -> tuple[tuple[re.Pattern[str], str], ...]:
                  for name in sorted(names, key=len, reverse=True))
 
 
+def names(text: str, country: str) -> bool:
+    """Whether the text names this country as a word of its own ("Oman", not "Kommunen")."""
+    return any(name == country and pattern.search(text.casefold()) for pattern, name in _countries())
+
+
 def country_in(text: str) -> str | None:
     """The first country the text names (in its German name, any case), or None."""
     folded = text.casefold()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.understanding.places import country_in
+from assistant.understanding.places import country_in, names
 
 
 @pytest.mark.parametrize("text, country", [
@@ -15,3 +15,8 @@ from assistant.understanding.places import country_in
 ])
 def test_the_country_a_question_names(text, country):
     assert country_in(text) == country
+
+
+def test_a_country_is_named_only_as_a_word_of_its_own():
+    assert names("Efus hat nationale Foren in Belgien, Deutschland und Spanien.", "Spanien")
+    assert not names("Kommunen und Regionen", "Oman")
