@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 
 from assistant.knowledge import Fact, KnowledgeBase, MembershipStatus, Question, Source
 from assistant.knowledge.base import OTHER_NETWORK, Membership
-from assistant.knowledge.names import words
+from assistant.knowledge.names import stem, words
 from assistant.understanding import language, places, premise
 from assistant.understanding.aspects import CANDIDATES, Aspect, AspectMatcher, focus
 from assistant.understanding.facets import Asked, FacetReader
@@ -51,7 +51,8 @@ _SAFE_NAME = re.compile(r"[^\W\d_][\w .'’-]{0,48}", re.UNICODE)
 # "Ist unsere Stadt bei DEFUS?": the citizen's city is the one this assistant serves
 # (contact.yml's `city`), which the sources describe; "meine Heimatstadt" is not meant.
 _OWN_CITY = re.compile(r"\b(?:meine|unsere|meiner|unserer|unserem|meinem)\s+(?:Stadt|Kommune|Gemeinde)\b|"
-                       r"\bhier bei uns\b|\bbei uns in der Stadt\b", re.IGNORECASE)
+                       r"\bhier bei uns\b|\bbei uns in der (?:Stadt|Stadtverwaltung|Verwaltung)\b|"
+                       r"\b(?:unsere|unserer)\s+(?:Stadtverwaltung|Verwaltung)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -279,11 +280,17 @@ class Answerer:
         named = bool(self.kb.find_networks(turn.text))
         follow_up = self._is_follow_up(turn, named)
         asked = self.facets.asked(focus(turn.text))
-        if follow_up and turn.context.referent and asked.facets and self._only_facets(turn.text, asked,
-                                                                                     turn.context.referent):
-            referent_reply = self._referent_reply(turn, asked)
-            if referent_reply is not None:
-                return referent_reply
+        if follow_up and turn.context.referent and asked.facets:
+            # "Wie viele sind das?" after an answer from two facts is about the one that holds
+            # a number; "Wie viele sitzen da drin?", which the NLU cannot place, about the
+            # referent when it holds the facet, whatever its verb resembles ("sitzen": the seat).
+            turn = replace(turn, context=replace(turn.context, referent=self._answered_referent(turn, asked)))
+            if self._only_facets(turn.text, asked, turn.context.referent, lenient=(
+                    unsure and len(turn.context.answered) <= 1
+                    and self._referent_holds(turn.context.referent, asked))):
+                referent_reply = self._referent_reply(turn, asked)
+                if referent_reply is not None:
+                    return referent_reply
         if follow_up:
             # The last answer's kind becomes a candidate: it leads when the NLU is unsure, else it
             # wins only where its words fit the question better than the NLU's first guess.
@@ -324,6 +331,8 @@ class Answerer:
                 return self._unknown_aspect(replace(aspect, unknown_word=shown), turn)
         if aspect.kind is None or (unsure and not relates):
             return self._not_understood(turn)
+        if self._asks_city_since(aspect.kind, asked, turn):
+            aspect = Aspect(MEMBERSHIP_QUESTION, related=True)
         claim = premise.is_claim(turn.text)
         if aspect.unknown_word and not (claim and aspect.claimable):
             return self._unknown_aspect(aspect, turn)
@@ -356,6 +365,12 @@ class Answerer:
             missing = premise.unconfirmed(self.aspects.unknown_nouns(main_clause, aspect.kind), reply.facts)
             if missing:
                 return self._unknown_aspect(replace(aspect, unknown_word=missing[0]), turn)
+        if not claim and premise.is_yes_no(turn.text) and MEMBERSHIP_QUESTION not in (aspect.kind, turn.intent):
+            # "Sitzt Bochum bei Efus auch im Vorstand?": a city the answering facts do not name.
+            said = " ".join(fact.answer for fact in reply.facts)
+            unnamed = [city for city in self._cities(turn) if city not in said]
+            if unnamed and self.kb.questions[aspect.kind].subject == "network":
+                return self._unknown_aspect(replace(aspect, unknown_word=unnamed[0]), turn)
         counted = premise.counted_only(focus(turn.text), reply.facts)
         if counted and not claim and len({fact.subject for fact in reply.facts}) == 1:
             return self._unknown_aspect(replace(aspect, unknown_word=counted[0]), turn)
@@ -374,6 +389,43 @@ class Answerer:
         return any(fact.facets and any(facet in fact.facets for facet in facets)
                    for subject in subjects for fact in self.kb.facts_for(subject, question.attributes))
 
+    def _asks_city_since(self, kind: str | None, asked: Asked, turn: Turn) -> bool:
+        """ "Seit wann ist Essen bei Efus?" asks about Essen's membership, not the founding: a
+        city named beside "seit wann" that no fact of the chosen kind mentions."""
+        question = self.kb.questions.get(kind or "")
+        if question is None or question.subject != "network" or kind == MEMBERSHIP_QUESTION:
+            return False
+        if not {"since", "when"} & set(asked.facets):
+            return False
+        cities = self._cities(turn)
+        facts = [fact for network in self._networks(turn) or [subject.id for subject in self.kb.networks()]
+                 for fact in self.kb.facts_for(network, question.attributes)]
+        return bool(cities) and not any(city in fact.answer for city in cities for fact in facts)
+
+    def _referent_holds(self, fact_id: str | None, asked: Asked) -> bool:
+        fact = self.kb.fact(fact_id or "")
+        return fact is not None and any(facet in (fact.facets or {}) for facet in asked.facets)
+
+    def _answered_referent(self, turn: Turn, asked: Asked) -> str | None:
+        """Of the facts the last answer stated, the one a follow-up asks about: the one that
+        holds most of the question's nouns, then the one that holds the facet asked itself, then
+        the referent."""
+        ids = dict.fromkeys((turn.context.referent or "", *turn.context.answered))
+        facts = [fact for fact_id in ids if (fact := self.kb.fact(fact_id))]
+        if len(facts) < 2:
+            return turn.context.referent
+        keys = self._content_keys(focus(turn.text))
+
+        def score(fact: Fact) -> tuple[int, bool, bool]:
+            # A facet that only points to another fact ("since: defus-founding") is a step
+            # further away than the referent itself.
+            holds = any(self.kb.fact(value) is None for facet, value in (fact.facets or {}).items()
+                        if facet in asked.facets)
+            nouns = sum(self.facets.mentions(self.facets.keys(fact), key) for key in keys)
+            return nouns, holds, fact.id == turn.context.referent
+
+        return max(facts, key=score).id
+
     def _is_follow_up(self, turn: Turn, named: bool) -> bool:
         """Whether the message is an elliptical question about the last answer."""
         # A city counts as written with its capital: "Wie viele waren da?" names no town Waren.
@@ -383,10 +435,11 @@ class Answerer:
         return len(turn.text.split()) <= _ELLIPTICAL_MAX_WORDS and (
             turn.intent == DETAIL_INTENT or bool(_ELLIPTICAL.match(turn.text)))
 
-    def _only_facets(self, text: str, asked: Asked, referent: str | None) -> bool:
+    def _only_facets(self, text: str, asked: Asked, referent: str | None, lenient: bool = False) -> bool:
         """Whether the question's words only ask for facets ("Und in welcher Stadt war das?") or
         repeat the fact just answered ("Wer war der Schirmherr?" after the founding), not for
-        another kind of fact ("Und wie viele Mitglieder?")."""
+        another kind of fact ("Und wie viele Mitglieder?"). `lenient`: a word another kind
+        knows is no objection either ("sitzen" in "Wie viele sitzen da drin?")."""
         rest = " ".join(word for index, word in enumerate(words(focus(text))) if index not in asked.spans)
         fact = self.kb.fact(referent or "")
         said = self.facets.keys(fact) if fact else set()
@@ -395,6 +448,7 @@ class Answerer:
         # er gestorben?" is not asked of the founding.
         return all(self.facets.mentions(said, word.key)
                    or (word.text[:1].isupper() and not self.aspects.covered_anywhere(word))
+                   or (lenient and self.aspects.covered_anywhere(word))
                    for word in self.aspects.content_words(rest))
 
     def _referent_reply(self, turn: Turn, asked: Asked) -> Reply | None:
@@ -491,7 +545,7 @@ class Answerer:
             if not networks:
                 return self._ask_which_network(question, turn)
         if question.intent == MEMBERSHIP_QUESTION:
-            return self._membership_reply(question, networks, turn)
+            return self._membership_reply(question, networks, turn, asked)
         return self._facts_reply(question, networks, turn, asked)
 
     # -- understanding which network is meant -----------------------------------------------
@@ -569,10 +623,21 @@ class Answerer:
         does, the facet the question asks for that the sources do not hold."""
         if not facts or asked is None or not asked.facets:
             return facts, None
-        chosen = self.facets.answering(facts, asked.facets, self._content_keys(asked.text))
+        # "Wer leitet das Exekutivkomitee?" already names what the leadership's "who" says: that
+        # fact does not answer it.
+        named = {stem(word) for word in words(asked.text)}
+        answering = [fact for fact in facts if not self._restates(fact, asked.facets, named)]
+        chosen = self.facets.answering(answering, asked.facets, self._content_keys(asked.text))
         if chosen:
             return chosen, None
+        if len(answering) < len(facts):
+            return facts, asked.facets[0]
         return facts, (asked.required[0] if asked.required else None)
+
+    def _restates(self, fact: Fact, facets: Sequence[str], named: set[str]) -> bool:
+        values = [value for facet, value in (fact.facets or {}).items()
+                  if facet in facets and self.kb.fact(value) is None]
+        return bool(values) and all(stem(word) in named for value in values for word in words(value))
 
     def _city_reply(self, question: Question, turn: Turn, asked: Asked | None = None) -> Reply:
         city = self._city(turn) or self._served_city
@@ -633,18 +698,34 @@ class Answerer:
             return self._served_city
         return turn.context.city if turn.intent == FOLLOW_UP_INTENT else None
 
-    def _membership_reply(self, question: Question, networks: list[str], turn: Turn) -> Reply:
+    def _cities(self, turn: Turn) -> list[str]:
+        """Every city the question names ("Sind Essen oder Gelsenkirchen dabei?"), else the
+        one `_city` finds."""
+        named = [resolved for value in turn.cities if (resolved := self.kb.resolve_city(value))]
+        named += self.kb.find_cities(turn.text)
+        named = list(dict.fromkeys(named))
+        if len(named) > 1:
+            return named
         city = self._city(turn)
+        return [city] if city else []
+
+    def _membership_reply(self, question: Question, networks: list[str], turn: Turn,
+                          asked: Asked | None = None) -> Reply:
+        cities = self._cities(turn)
+        city = cities[0] if cities else None
         remembered = networks[0] if len(networks) == 1 else turn.context.network
         context = Context(remembered, question.intent, city)
         if city is None:
             return self._membership_without_city(networks, turn, context)
+        since_asked = asked is not None and bool({"since", "when"} & set(asked.facets))
         messages, used = [], []
-        for network in networks:
-            membership = self.kb.membership(city, network)
-            messages.append(Message(self._membership_text(membership),
-                                    sources=cited_sources(membership.facts)))
-            used.extend(membership.facts)
+        for city in cities:
+            for network in networks:
+                membership = self.kb.membership(city, network)
+                messages.append(Message(self._membership_text(membership, since_asked),
+                                        sources=cited_sources(membership.facts)))
+                used.extend(membership.facts)
+        city = cities[0]
         # "Ja, Bochum ist seit 2023 Mitglied" → "Warum?": the city's own fact is the referent,
         # not the list it was found in.
         own = self.kb.city_subject(city)
@@ -693,18 +774,23 @@ class Answerer:
                                                      replace(turn, networks=(network,))).messages)
         return Reply(tuple(messages), context, tuple(used))
 
-    def _membership_text(self, membership: Membership) -> str:
+    def _membership_text(self, membership: Membership, since_asked: bool = False) -> str:
         city, network = membership.city, membership.network
         footer = source_footer(membership.facts)
         website = (f" Genaueres erfahren Sie auf der Website von {network.name}: {network.website}"
                    if network.website else "")
         if membership.status is MembershipStatus.MEMBER:
+            if since_asked and not membership.since:
+                # "Seit wann ist Essen bei Efus?": the list names the member, not the year.
+                return (f"{city} wird in meinen Quellen als Mitglied von {network.name} genannt. Seit wann "
+                        f"{city} Mitglied ist, kann ich nicht sagen: Ein Beitrittsjahr nennen meine "
+                        f"Quellen nicht.{website}\n\n{footer}")
             since = f" seit {membership.since}" if membership.since else ""
             return f"Ja, {city} ist{since} Mitglied von {network.name}.\n\n{footer}"
         if membership.status is MembershipStatus.PARTICIPATED:
             said = " ".join(fact.answer for fact in membership.facts)
-            return (f"Meine Quellen nennen {city} nicht als Mitglied von {network.name}. Sie sagen "
-                    f"nur: {said}{website}\n\n{footer}")
+            return (f"Meine Quellen nennen {city} nicht als Mitglied von {network.name}, daher kann ich nicht "
+                    f"sagen, ob {city} Mitglied ist. Sie sagen nur: {said}{website}\n\n{footer}")
         if membership.status is MembershipStatus.NOT_LISTED:
             return (f"{city} ist nicht unter den Städten, die meine Quellen als Mitglied von "
                     f"{network.name} nennen. Diese Liste ist aber nicht vollständig, daher kann ich "

@@ -403,8 +403,51 @@ def test_a_claim_is_judged_rather_than_answered_with_a_question_back(answerer):
 def test_the_served_city_by_name_gets_the_membership_answer_for_each_network(answerer):
     defus = texts(answerer, Turn("ask_city_role", "Ist Bochum bei DEFUS?", ("defus",), ("Bochum",),
                                  ranking=("ask_city_role", "ask_membership")))
-    assert defus.startswith("Meine Quellen nennen Bochum nicht als Mitglied von DEFUS."), defus
+    assert defus.startswith("Meine Quellen nennen Bochum nicht als Mitglied von DEFUS, daher kann ich nicht"), defus
     both = texts(answerer, Turn("ask_membership", "Ist Bochum in einem Sicherheitsnetzwerk?", (), ("Bochum",),
                                 ranking=("ask_membership",)))
     assert "Ja, Bochum ist seit 2023 Mitglied von Efus." in both and "DEFUS" in both
     assert "Welches Netzwerk meinen Sie" not in both
+
+
+def test_since_when_another_city_is_a_member_is_not_answered_with_the_founding(answerer):
+    reply = texts(answerer, Turn("ask_founding", "seit wann ist essen bei efus", ("efus",), ("Essen",),
+                                 ranking=("ask_founding", "ask_seat", "ask_city_role")))
+    assert "Essen wird in meinen Quellen als Mitglied von Efus genannt" in reply, reply
+    assert "kann ich nicht sagen" in reply and "1987" not in reply
+
+
+def test_every_city_named_in_a_membership_question_is_answered(answerer):
+    reply = texts(answerer, Turn("ask_membership", "sind essen oder gelsenkirchen auch bei efus?", ("efus",),
+                                 ("Essen", "Gelsenkirchen"), ranking=("ask_membership",)))
+    assert "Ja, Essen ist Mitglied von Efus." in reply and "Ja, Gelsenkirchen ist Mitglied von Efus." in reply
+
+
+def test_a_follow_up_is_about_the_fact_of_the_last_answer_that_holds_what_it_asks(answerer):
+    _, count = conversation(answerer, ("ask_relation", "in welchen ländern gibts nationale foren von efus", ("efus",)),
+                            ("ask_members", "Wie viele sind das?", ()))
+    assert "sechs Ländern" in count and "Welches Netzwerk" not in count, count
+
+
+def test_an_unsure_follow_up_whose_verb_resembles_another_kind_stays_with_the_referent(answerer):
+    _, seats = conversation(answerer, ("ask_leadership", "wer hat bei efus eigentlich das sagen", ("efus",)),
+                            ("out_of_scope", "Wie viele sitzen da drin?", ()))
+    assert "27" in seats and "Geschäftsstelle" not in seats, seats
+
+
+def test_a_facet_whose_value_the_question_already_names_is_not_known(answerer):
+    reply = texts(answerer, Turn("ask_leadership", "wer leitet dieses exekutivkomitee bei efus", ("efus",),
+                                 ranking=("ask_leadership",)))
+    assert "keine gesicherten Informationen" in reply and "gewählt" not in reply, reply
+
+
+def test_a_yes_no_question_about_a_city_the_facts_do_not_name_is_not_known(answerer):
+    reply = texts(answerer, Turn("ask_leadership", "sitzt bochum bei efus eigentlich auch im vorstand", ("efus",),
+                                 ("bochum",), ranking=("ask_leadership",)))
+    assert "keine gesicherten Informationen" in reply and "Exekutivkomitee" not in reply, reply
+
+
+def test_the_europeans_are_the_european_network(answerer):
+    _, europe = conversation(answerer, ("ask_members", "wie viele mitglieder hat defus aktuell", ("defus",)),
+                             ("inform_network", "und die europäer?", ("europäer",)))
+    assert "250" in europe and "18 Städte" not in europe, europe
