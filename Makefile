@@ -53,7 +53,7 @@ $(CHROMIUM):
 $(SPACY) $(CITIES) &: $(STAMP) assistant/spacy_pipeline.py assistant/gazetteer.py
 	$(BIN)/python -m assistant prepare
 
-$(MODEL): $(STAMP) $(SPACY) $(CITIES) config.yml domain.yml $(TRAINING_DATA)
+$(MODEL): $(STAMP) $(SPACY) $(CITIES) config.yml domain.yml $(TRAINING_DATA) $(wildcard assistant/nlu/*.py)
 	$(BIN)/rasa train --config config.yml --domain domain.yml --data data/nlu data/stories \
 	  --out models --fixed-model-name assistant
 	@touch $@

@@ -295,8 +295,12 @@ class Answerer:
             # The last answer's kind becomes a candidate: it leads when the NLU is unsure, else it
             # wins only where its words fit the question better than the NLU's first guess.
             others = [kind for kind in ranking if kind != turn.context.question]
-            # Where the NLU's first guess is the last kind already, it keeps the lead.
-            position = 0 if unsure or ranking[:1] == [turn.context.question] else 1
+            # Where the NLU's first guess is the last kind already, it keeps the lead; so does the
+            # last kind when no network is known to ask the first guess about and the question's
+            # nouns are the last answer's own ("Welche Länder sind das genau?" after the national
+            # forums in six countries, an answer about both networks).
+            position = 0 if (unsure or ranking[:1] == [turn.context.question]
+                             or (not self._networks(turn) and self._repeats_answer(turn))) else 1
             ranking = [*others[:position], turn.context.question, *others[position:]]
         if unsure and asked.facets:
             # "Auf wessen Initiative geht Efus zurück?": when the intent model is unsure, the kinds
@@ -401,6 +405,12 @@ class Answerer:
         facts = [fact for network in self._networks(turn) or [subject.id for subject in self.kb.networks()]
                  for fact in self.kb.facts_for(network, question.attributes)]
         return bool(cities) and not any(city in fact.answer for city in cities for fact in facts)
+
+    def _repeats_answer(self, turn: Turn) -> bool:
+        keys = self._content_keys(focus(turn.text))
+        facts = [fact for fact_id in turn.context.answered if (fact := self.kb.fact(fact_id))]
+        return bool(keys) and any(all(self.facets.mentions(self.facets.keys(fact), key) for key in keys)
+                                  for fact in facts)
 
     def _referent_holds(self, fact_id: str | None, asked: Asked) -> bool:
         fact = self.kb.fact(fact_id or "")

@@ -451,3 +451,16 @@ def test_the_europeans_are_the_european_network(answerer):
     _, europe = conversation(answerer, ("ask_members", "wie viele mitglieder hat defus aktuell", ("defus",)),
                              ("inform_network", "und die europäer?", ("europäer",)))
     assert "250" in europe and "18 Städte" not in europe, europe
+
+
+def test_which_cities_after_a_count_is_not_answered_with_the_count(answerer):
+    _, which = conversation(answerer, ("ask_members", "Wer ist denn alles Mitglied bei DEFUS?", ("defus",)),
+                            ("ask_members", "welche städte sind das", ()))
+    assert "keine gesicherten Informationen" in which and "18 Städte" not in which, which
+
+
+def test_a_follow_up_that_repeats_the_last_answers_nouns_stays_with_it_rather_than_asking_back(answerer):
+    _, countries = conversation(answerer, ("ask_relation", "Gibt es sowas wie DEFUS auch in anderen Ländern?",
+                                           ("defus",)),
+                                ("ask_members", "Welche Länder sind das genau?", ()))
+    assert "Belgien" in countries and "Welches Netzwerk" not in countries, countries

@@ -19,6 +19,7 @@ Geht das?") keeps what the whole message says.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import joblib
@@ -59,6 +60,10 @@ class SentenceIntentClassifier(GraphComponent, IntentClassifier):
             # confidences, so fewer right answers fall under the fallback threshold.
             "C": 30.0,
             "ranking_length": 10,
+            # Intents that never start with a question word: "und was sind heute die
+            # schwerpunkte" is not a goodbye, whatever its few words resemble. Such a message
+            # gets the first other intent of the ranking.
+            "not_questions": ["greet", "goodbye", "thanks"],
         }
 
     @classmethod
@@ -144,12 +149,31 @@ class SentenceIntentClassifier(GraphComponent, IntentClassifier):
             order = np.argsort(row)[::-1][:length]
             ranking = [{INTENT_NAME_KEY: str(classifier.classes_[i]), "confidence": float(row[i])}
                        for i in order]
+            if _QUESTION_WORD.match(message.get(TEXT)):
+                ranking = _questions_first(ranking, set(self.config["not_questions"]))
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+# A message that starts (after "und", "aber" …) with a question word asks something.
+_QUESTION_WORD = re.compile(r"^\W*(?:(?:und|aber|also|ok|okay|ach|noch)\W+)*(?:was|wer|wen|wem|wessen|wie|wo|wann|"
+                            r"warum|wieso|weshalb|welche[mnrs]?|wor\w+|wof\w+|woz\w+|woh\w+|wom\w+|woran)\b",
+                            re.IGNORECASE)
+
+
+def _questions_first(ranking: list[dict[str, Any]], not_questions: set[str]) -> list[dict[str, Any]]:
+    """The ranking with an intent that is never a question moved behind the first that can be."""
+    if not ranking or ranking[0][INTENT_NAME_KEY] not in not_questions:
+        return ranking
+    position = next((index for index, entry in enumerate(ranking) if entry[INTENT_NAME_KEY] not in not_questions),
+                    None)
+    if position is None:
+        return ranking
+    return [ranking[position], *(entry for index, entry in enumerate(ranking) if index != position)]
 
 
 def _question_after_story(text: str) -> str | None:

@@ -23,6 +23,8 @@ _CLAIM = re.compile(
     r"\bisn'?t it\b|\bis it true\b|\bright\s*\?+\s*$",
     re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
+_NUMBER_WORDS = frozenset({"zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "beiden",
+                           "genau", "denn", "eigentlich"})
 _WHICH = re.compile(r"^\s*(?:und\s+)?(?:welche[nrs]?|which)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A question that starts with a verb asks whether something is so: "Sitzt Efus in Brüssel?"
@@ -77,8 +79,12 @@ def counted_only(text: str, facts: Sequence[Fact]) -> list[str]:
         return []
     answer_words = [word for fact in facts for word in words(fact.answer)]
     counted = []
-    # The noun the question word asks about: the first after it ("Welche zwei Organisationen …").
-    for noun in [word for word in words(text)[1:] if word[:1].isupper()][:1]:
+    # The noun the question word asks about: the first after it ("Welche zwei Organisationen …"),
+    # also where the citizen types in lower case ("welche städte sind das").
+    tokens = words(text)
+    start = next((index for index, word in enumerate(tokens) if word.lower().startswith(("welch", "which"))), 0)
+    tokens = tokens[start + 1:]
+    for noun in [word for word in tokens if not _NUMBER.fullmatch(word) and word.lower() not in _NUMBER_WORDS][:1]:
         key = stem(noun)
         places = [index for index, word in enumerate(answer_words) if stem(word) == key]
         if places and all(any(_NUMBER.fullmatch(word) for word in answer_words[max(0, index - 2):index])

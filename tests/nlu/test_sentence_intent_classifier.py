@@ -76,3 +76,9 @@ def test_the_same_text_gets_the_same_answer(loaded, featurizer):
 def test_a_message_without_text_is_left_alone(loaded, featurizer):
     message = classify(loaded, featurizer, "")
     assert message.get(INTENT) is None
+
+
+@pytest.mark.parametrize("text", ["und was sind heute die schwerpunkte", "und worüber wurde da geredet"])
+def test_a_message_that_starts_with_a_question_word_is_never_a_goodbye_or_greeting(loaded, featurizer, text: str):
+    intent = classify(loaded, featurizer, text).get(INTENT)["name"]
+    assert intent not in CONFIG["not_questions"], intent
