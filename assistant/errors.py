@@ -65,12 +65,19 @@ def install(app: Any) -> None:
     """German JSON errors for every response of this Sanic app, and 401 for any refused JWT."""
     import jwt
     from sanic import response as sanic_response
+    from sanic.exceptions import PayloadTooLarge
 
     # Not a coroutine: Sanic-CORS adds its headers only to the responses of plain handlers.
     @app.exception(jwt.exceptions.PyJWTError)
     def refused_token(request: Any, exception: Exception) -> Any:
         logger.info("Refused a JWT for %s %s (%s)", request.method, request.path, type(exception).__name__)
         return sanic_response.json({"error": message(401)}, status=401, dumps=_dumps)
+
+    # Sanic refuses headers over its limit as "payload too large"; it is the headers: 431.
+    @app.exception(PayloadTooLarge)
+    def too_large(request: Any, exception: Exception) -> Any:
+        status = 431 if "header" in str(exception).lower() else 413
+        return sanic_response.json({"error": message(status)}, status=status, dumps=_dumps)
 
     @app.on_response
     async def german(request: Any, response: Any) -> Any:

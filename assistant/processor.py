@@ -160,14 +160,20 @@ def as_typed_text(message: UserMessage, tracker: DialogueStateTracker | None) ->
 # (assistant/understanding/aspects.py, CANDIDATES) and the agent console shows.
 STORED_RANKING = 3
 _STORED_ENTITY_KEYS = ("entity", "value", "start", "end", "role", "group", "confidence_entity")
+# The answer reads a network and up to a few cities per message; a message that repeats a
+# lookup-table name a hundred times is stored with each name once, and with at most this many.
+STORED_ENTITIES = 10
 
 
 def stored_parse_data(parse_data: dict[str, Any]) -> dict[str, Any]:
     """The NLU result of a citizen's message as it is stored. Rasa rebuilds the rest on loading
     (the text and metadata from the event itself)."""
-    kept: dict[str, Any] = {"intent": parse_data.get("intent"),
-                            "entities": [{key: entity[key] for key in _STORED_ENTITY_KEYS if key in entity}
-                                         for entity in parse_data.get("entities") or []]}
+    entities: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for entity in parse_data.get("entities") or []:
+        name = tuple(str(entity.get(key)) for key in ("entity", "value", "role", "group"))
+        if name not in entities and len(entities) < STORED_ENTITIES:
+            entities[name] = {key: entity[key] for key in _STORED_ENTITY_KEYS if key in entity}
+    kept: dict[str, Any] = {"intent": parse_data.get("intent"), "entities": list(entities.values())}
     if "intent_ranking" in parse_data:
         kept["intent_ranking"] = parse_data["intent_ranking"][:STORED_RANKING]
     if parse_data.get("message_id") is not None:

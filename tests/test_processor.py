@@ -142,3 +142,17 @@ def test_a_stored_message_keeps_what_the_next_turns_and_the_console_read_and_not
     assert loaded.text == text and loaded.metadata == {"widget": "message"}
     assert loaded.as_sub_state() == UserUttered.from_parameters(before).as_sub_state()
     assert loaded.parse_data["intent"] == {"name": "ask_membership", "confidence": 0.91}
+
+
+def test_a_message_that_repeats_names_stores_each_once_and_a_bounded_number():
+    cities = ["Bochum", "Essen", "Dortmund"] * 40 + [f"Stadt{number}" for number in range(30)]
+    entities = [{"entity": "city", "start": index, "end": index + 1, "value": city, "extractor": "RegexEntityExtractor"}
+                for index, city in enumerate(cities)]
+    stored = processor.stored_parse_data({"intent": {"name": "ask_membership", "confidence": 0.9},
+                                          "entities": entities})
+    values = [entity["value"] for entity in stored["entities"]]
+    assert values[:3] == ["Bochum", "Essen", "Dortmund"]
+    assert len(values) == len(set(values)) == processor.STORED_ENTITIES
+    # Rasa's policies see the same kinds of entity as before (they featurize each kind once).
+    kinds = UserUttered("…", {"name": "ask_membership"}, stored["entities"]).as_sub_state()["entities"]
+    assert set(kinds) == set(UserUttered("…", {"name": "ask_membership"}, entities).as_sub_state()["entities"])

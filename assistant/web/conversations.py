@@ -83,6 +83,10 @@ def transcript(code: str, tracker: dict[str, Any]) -> dict[str, Any]:
     bot offered, what the NLU understood, and how the citizen rated the answers."""
     messages: list[dict[str, Any]] = []
     bot_by_timestamp: dict[float, dict[str, Any]] = {}
+    # The buttons of the bot's latest turn as (title, payload): a title stands for the message
+    # only where it is the title of the payload the bot offered, so no metadata a client sends
+    # can hide what it wrote from the agent.
+    offered: set[tuple[str, str]] = set()
     for event in tracker.get("events") or []:
         kind = event.get("event")
         metadata = event.get("metadata") or {}
@@ -94,10 +98,14 @@ def transcript(code: str, tracker: dict[str, Any]) -> dict[str, Any]:
                 continue
             parse = event.get("parse_data") or {}
             intent = parse.get("intent") or {}
+            typed = event.get("text") or ""
+            title = metadata.get("button_title")
+            clicked = isinstance(title, str) and (title, typed) in offered
+            offered = set()
             messages.append({
                 "from": "citizen",
-                "text": metadata.get("button_title") or event.get("text") or "",
-                "button": bool(metadata.get("button_title")),
+                "text": title if clicked else typed,
+                "button": clicked,
                 "time": _time(event.get("timestamp")),
                 "intent": intent.get("name"),
                 "confidence": intent.get("confidence"),
@@ -106,11 +114,14 @@ def transcript(code: str, tracker: dict[str, Any]) -> dict[str, Any]:
             })
         elif kind == "bot":
             data = event.get("data") or {}
+            buttons = [button for button in data.get("buttons") or [] if isinstance(button, dict)]
+            if buttons:
+                offered = {(str(button.get("title", "")), str(button.get("payload", ""))) for button in buttons}
             message = {
                 "from": "bot",
                 "text": event.get("text") or "",
                 "time": _time(event.get("timestamp")),
-                "buttons": [button.get("title", "") for button in data.get("buttons") or []],
+                "buttons": [button.get("title", "") for button in buttons],
                 "feedback": None,
             }
             messages.append(message)

@@ -38,9 +38,15 @@ def _is_api(request: web.Request) -> bool:
     return request.path.startswith("/api/")
 
 
+def _wants_page(request: web.Request) -> bool:
+    """A browser asking for a page gets a page; the API and every other client (curl, a
+    monitoring probe) get German JSON."""
+    return not _is_api(request) and "text/html" in request.headers.get("Accept", "")
+
+
 @web.middleware
 async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every error in German: JSON {"error": …} for the API, a page for people."""
+    """Every error in German: a page for a browser asking for one, else JSON {"error": …}."""
     try:
         return await handler(request)
     except web.HTTPException as problem:
@@ -51,7 +57,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         logger.exception("Request %s %s failed", request.method, request.path)
         status = 500
     message = MESSAGES.get(status, MESSAGES[500])
-    if _is_api(request):
+    if not _wants_page(request):
         return web.json_response({"error": message}, status=status, dumps=web_json)
     return aiohttp_jinja2.render_template(
         "error.html", request, {"title": TITLES.get(status, TITLES[500]), "message": message},

@@ -108,8 +108,8 @@ def test_an_unknown_address_on_the_rasa_server_is_a_german_404(stack: Stack):
 
 def test_a_header_over_8_kb_on_the_rasa_server_is_a_german_error(stack: Stack):
     status, headers, body = fetch(f"{stack.settings.rasa_url}/webhooks/rest/", headers={"X-Big": "a" * 9000})
-    assert status in (400, 413, 431)
-    german_error(headers, body)
+    assert status == 431
+    assert "Kopfzeilen" in german_error(headers, body)
 
 
 def test_the_rasa_server_names_no_version(stack: Stack):
@@ -133,6 +133,21 @@ def test_a_malformed_request_on_the_web_app_is_a_german_400(stack: Stack):
     assert status == 400
     german_error(headers, body)
     assert headers["Server"] == "Bochum-Assistent"
+
+
+def test_a_method_the_web_app_does_not_take_is_a_german_405(stack: Stack):
+    status, headers, body = fetch(f"{stack.settings.web_url}/", data=b"x=1", method="POST")
+    assert status == 405
+    german_error(headers, body)
+
+
+def test_a_body_over_64_kb_on_the_web_app_is_a_german_413(stack: Stack):
+    big = b'{"text": "' + b"a" * 70_000 + b'"}'
+    status, headers, body = fetch(f"{stack.settings.web_url}/api/v1/preview", data=big,
+                                  headers={"Content-Type": "application/json",
+                                           "Authorization": f"Bearer {stack.settings.agent_token}"})
+    assert status == 413
+    german_error(headers, body)
 
 
 def test_the_web_app_names_no_version(stack: Stack):

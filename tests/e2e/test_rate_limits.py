@@ -117,3 +117,31 @@ def test_one_conversation_is_limited_over_socketio(limited):
     texts = asyncio.run(run())
     assert texts.count(TOO_MANY_MESSAGES) == 25 - allowed(limited.settings.conversation_rate_limit)
     assert texts[-1] == TOO_MANY_MESSAGES and TOO_MANY_MESSAGES not in texts[:20]
+
+
+def test_one_client_is_limited_over_socketio_across_its_sockets(limited):
+    """Eight sockets of one client, each below the limit per conversation: together over the
+    limit per client (127.0.0.1 has sent a few REST messages in this module's tests already)."""
+    sockets, each = 8, allowed(limited.settings.conversation_rate_limit) - 2
+
+    async def one_socket() -> list[str]:
+        client = socketio.AsyncClient(reconnection=False)
+        replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        client.on("bot_uttered", replies.put_nowait)
+        await client.connect(limited.settings.rasa_url, headers={"Origin": limited.settings.web_url},
+                             transports=["polling"], socketio_path="/socket.io", wait_timeout=20)
+        try:
+            texts = []
+            for _ in range(each):
+                await client.emit("user_uttered", {"message": "Was ist Efus?"})
+                texts.append((await asyncio.wait_for(replies.get(), 60))["text"])
+            return texts
+        finally:
+            await client.disconnect()
+
+    async def run() -> list[str]:
+        return [text for texts in await asyncio.gather(*(one_socket() for _ in range(sockets))) for text in texts]
+
+    texts = asyncio.run(run())
+    assert texts.count(TOO_MANY_MESSAGES) >= sockets * each - allowed(limited.settings.client_rate_limit)
+    assert all(text == TOO_MANY_MESSAGES or "Efus" in text for text in texts)

@@ -102,10 +102,16 @@ async def test_pages_have_a_strict_content_security_policy(client, offline_setti
 
 
 async def test_unknown_page_gets_a_german_error_page(client):
-    reply = await client.get("/gibt-es-nicht")
+    reply = await client.get("/gibt-es-nicht", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert reply.status == 404
     html = await reply.text()
     assert "Seite nicht gefunden" in html and '<html lang="de">' in html
+
+
+async def test_an_unknown_page_asked_for_by_a_client_that_is_no_browser_is_german_json(client):
+    reply = await client.get("/gibt-es-nicht", headers={"Accept": "*/*"})
+    assert reply.status == 404
+    assert await reply.json() == {"error": "Diese Seite gibt es nicht."}
 
 
 # -- login ---------------------------------------------------------------------------------------

@@ -488,6 +488,8 @@ async def test_metadata_never_hides_a_message_from_the_agent(citizens, live_clie
     citizen = await citizens()
     await citizen.session()
     assert (await citizen.ask("/greet", metadata={"widget": "opened"})).startswith("Guten Tag!")
+    # A button title the bot never offered does not stand in for what the citizen wrote.
+    assert "2010" in await citizen.ask("Wann wurde DEFUS gegründet?", metadata={"button_title": "Danke"})
     handoff = await citizen.ask("Ich möchte mit einem Menschen sprechen", metadata={"widget": "opened"})
     code = re.search(r"Gesprächscode: ([A-Z0-9]{3}-[A-Z0-9]{3})", handoff).group(1)
     reply = await looked_up(live_client, stack, code)
@@ -496,3 +498,4 @@ async def test_metadata_never_hides_a_message_from_the_agent(citizens, live_clie
     # The widget's own opening stays a note; the citizen's words are shown as theirs.
     assert said[0] == ("system", "Chat geöffnet")
     assert ("citizen", "Ich möchte mit einem Menschen sprechen") in said
+    assert ("citizen", "Wann wurde DEFUS gegründet?") in said and ("citizen", "Danke") not in said
