@@ -220,6 +220,23 @@ class Answerer:
             reply = replace(reply, context=replace(reply.context, network=referent.subject))
         return prefixed(reply, ENGLISH_NOTE) if language is Language.ENGLISH and reply.messages else reply
 
+    def _named_facts(self, facts: list[Fact], text: str, kind: str) -> list[Fact]:
+        """Of a kind's facts, those that hold a noun of the question that only some of them
+        hold: "Was ist der DEFUS-Monitor?" is answered by the monitor, not by every offer. A
+        noun another kind is about ("Mitgliedern") singles out nothing."""
+        keys = {key for key in self._content_keys(focus(text)) if not self.aspects.known_elsewhere(key, kind)}
+        if len(facts) < 2 or not keys:
+            return facts
+
+        def names(fact: Fact) -> bool:
+            # Whole words and the parts of hyphenated ones ("DEFUS-Monitor"), not the ends of
+            # compounds: "Veranstaltungen" does not single out "Präsenzveranstaltungen".
+            own = {part for key in self.facets.keys(fact) for part in (key, *key.split("-"))}
+            return any(key in own for key in keys)
+
+        named = [fact for fact in facts if names(fact)]
+        return named or facts
+
     def _referent_of(self, facts: Sequence[Fact], text: str) -> Fact:
         """Of the facts an answer gave, the one the question was about: the one whose text holds
         most of the question's nouns, the first of equals ("In welchen Ländern gibt es nationale
@@ -596,7 +613,7 @@ class Answerer:
         messages, used = [], []
         referent = None
         for network in networks:
-            facts = self.kb.facts_for(network, question.attributes)
+            facts = self._named_facts(self.kb.facts_for(network, question.attributes), turn.text, question.intent)
             facts, missing = self._asked_facts(facts, asked)
             if missing:
                 messages.append(Message(self._facet_unknown(missing, facts[0], network)))

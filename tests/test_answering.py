@@ -464,3 +464,24 @@ def test_a_follow_up_that_repeats_the_last_answers_nouns_stays_with_it_rather_th
                                            ("defus",)),
                                 ("ask_members", "Welche Länder sind das genau?", ()))
     assert "Belgien" in countries and "Welches Netzwerk" not in countries, countries
+
+
+def test_of_a_kinds_facts_only_the_one_the_question_names_is_given(answerer):
+    reply = texts(answerer, Turn("ask_offers", "Was ist der DEFUS-Monitor?", ("defus",), ranking=("ask_offers",)))
+    assert "Musterbefragung" in reply and "Fördermitteln" not in reply, reply
+    # A word that ends a compound singles out nothing: every event and offer is named.
+    events = texts(answerer, Turn("ask_offers", "Welche Veranstaltungen organisiert DEFUS?", ("defus",),
+                                  ranking=("ask_offers",)))
+    assert "Workshops" in events and "Präsenzveranstaltungen" in events, events
+
+
+def test_a_claim_with_the_particle_ja_is_judged(answerer):
+    claim = "bochum war ja 2021 zum ersten mal bei ner defus mitgliederversammlung"
+    reply = texts(answerer, Turn("ask_city_role", claim, ("defus",), ("bochum",), ranking=("ask_city_role",)))
+    assert reply.startswith("Nein, das stimmt so nicht.") and "Oktober 2023" in reply, reply
+
+
+def test_which_of_a_counted_set_after_a_preposition_is_not_known(answerer):
+    reply = texts(answerer, Turn("ask_members", "Aus welchen 17 Ländern kommen die Mitglieder von Efus?", ("efus",),
+                                 ranking=("ask_members",)))
+    assert "keine gesicherten Informationen" in reply and "250" not in reply, reply

@@ -132,6 +132,10 @@ class AspectMatcher:
             found.append(Word(token, key))
         return found
 
+    def known_elsewhere(self, key: str, kind: str) -> bool:
+        """Whether another kind's own words contain the word ("Mitglieder": the members)."""
+        return any(key in keywords for other, keywords in self._keywords.items() if other != kind)
+
     def marker(self, text: str, kind: str) -> str | None:
         """How the question names what no fact of that kind holds, if it uses such a word
         ("Who is the president of Efus?" → „president“); the only check English gets."""

@@ -20,12 +20,15 @@ _CLAIM = re.compile(
     r"(?:richtig|korrekt|wahr)\b|\b(?:richtig|korrekt|wahr)\s*\?+\s*$|\bgell\b|\bne\s*\?+\s*$|"
     r"\b(?:ich )?(?:habe|hab) (?:\w+ )?(?:gelesen|gehört)\b|\bdoch\b|\bsoweit ich weiß\b|"
     r"\bwenn ich mich nicht irre\b|\bmeines wissens\b|\bangeblich\b|\bich (?:glaube|dachte)\b|"
+    # "Bochum war ja 2021 zum ersten Mal dabei": "ja" after the verb is a particle of a claim.
+    r"\b(?:ist|war|sind|waren|hat|hatte|haben|hatten|wurde|wurden|gibt|gab)\s+(?:\w+\s+)?ja\b(?!\s+oder\b)(?!\s*[,?!.]?\s*$)|"
     r"\bisn'?t it\b|\bis it true\b|\bright\s*\?+\s*$",
     re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
 _NUMBER_WORDS = frozenset({"zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "beiden",
                            "genau", "denn", "eigentlich"})
-_WHICH = re.compile(r"^\s*(?:und\s+)?(?:welche[nrs]?|which)\b", re.IGNORECASE)
+_WHICH = re.compile(r"^\s*(?:und\s+)?(?:(?:aus|in|von|bei|mit|an|zu|für|unter)\s+)?(?:welche[mnrs]?|which)\b",
+                    re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A question that starts with a verb asks whether something is so: "Sitzt Efus in Brüssel?"
 _YES_NO = re.compile(r"^\s*(?:ist|sind|war|waren|hat|haben|hatte|wurde|wurden|gibt|gab|gehört|gehören|sitzt|"
