@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, Callable
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +74,12 @@ def install(app: Any) -> None:
         return sanic_response.json({"error": message(401)}, status=401, dumps=_dumps)
 
     # Sanic refuses headers over its limit as "payload too large"; it is the headers: 431.
+    # Sanic keeps one handler per exception, so channels that must also act on a refused body
+    # (socket.io's long-polling) register a hook instead of a handler of their own.
     @app.exception(PayloadTooLarge)
     def too_large(request: Any, exception: Exception) -> Any:
+        for hook in _too_large_hooks(app):
+            hook(request, exception)
         status = 431 if "header" in str(exception).lower() else 413
         return sanic_response.json({"error": message(status)}, status=status, dumps=_dumps)
 
@@ -90,6 +94,18 @@ def install(app: Any) -> None:
                    if name.lower() not in ("content-type", "content-length")}
         return sanic_response.json({"error": message(status, response.headers.get("Allow"))}, status=status,
                                    headers=headers, dumps=_dumps)
+
+
+def on_too_large(app: Any, hook: Callable[[Any, Exception], None]) -> None:
+    """Call `hook(request, exception)` whenever this app refuses a request as too large, before
+    the German 413/431 goes out."""
+    _too_large_hooks(app).append(hook)
+
+
+def _too_large_hooks(app: Any) -> list[Callable[[Any, Exception], None]]:
+    if not hasattr(app.ctx, "too_large_hooks"):
+        app.ctx.too_large_hooks = []
+    return app.ctx.too_large_hooks
 
 
 def _dumps(data: Any) -> str:

@@ -485,3 +485,11 @@ def test_which_of_a_counted_set_after_a_preposition_is_not_known(answerer):
     reply = texts(answerer, Turn("ask_members", "Aus welchen 17 Ländern kommen die Mitglieder von Efus?", ("efus",),
                                  ranking=("ask_members",)))
     assert "keine gesicherten Informationen" in reply and "250" not in reply, reply
+
+
+@pytest.mark.parametrize("question", ["Tel. [entfernt] Wann wurde DEFUS gegründet?",
+                                      "[entfernt] Wann wurde DEFUS gegründet?"])
+def test_what_the_input_guard_removed_is_no_word_of_the_question(answerer, question):
+    reply = texts(answerer, Turn("ask_founding", question, ("defus",)))
+    assert "2010" in reply
+    assert "entfernt" not in reply

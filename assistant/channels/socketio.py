@@ -30,11 +30,10 @@ import socketio
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
-from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant import deletion, ratings
+from assistant import deletion, errors, ratings
 from assistant.channels.ids import SessionIds
 from assistant.channels.rest import technical_problem_reply
 from assistant.citations import SOURCES_KEY, sources_of, sources_only
@@ -111,7 +110,7 @@ class _AppCapturingBlueprint(SocketBlueprint):
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
         self.ctx.channel.app = app
         super().register(app, options)
-        app.exception(PayloadTooLarge)(self.ctx.too_large)
+        errors.on_too_large(app, self.ctx.too_large)
 
 
 class WholeMessageOutput(SocketIOOutput):
@@ -217,19 +216,17 @@ class GuardedSocketIOInput(SocketIOInput):
 
         telling: set[asyncio.Task[None]] = set()
 
-        def too_large(request: Request, exception: Exception) -> HTTPResponse:
+        def too_large(request: Request, exception: Exception) -> None:
             """Sanic refuses a request over its size limit before anyone reads it. Over long-polling
             that is a citizen's message (WebSocket frames never get here): without this the
             citizen would hear nothing, so the socket gets the German "too long" reply. The HTTP
-            answer is the 413 every other request gets. (Not a coroutine: Sanic-CORS adds its
-            headers only to the responses of plain exception handlers.)"""
+            answer is the German 413 every other request gets (assistant/errors.py)."""
             eio_sid = request.args.get("sid") if request.path.startswith(self.socketio_path) else None
             sid = sio.manager.sid_from_eio_sid(eio_sid, namespace or "/") if eio_sid else None
             if sid:
                 task = asyncio.get_running_loop().create_task(tell_too_long(sid))
                 telling.add(task)
                 task.add_done_callback(telling.discard)
-            return request.app.error_handler.default(request, exception)
 
         webhook.ctx.too_large = too_large
 

@@ -145,7 +145,7 @@ def test_a_body_over_64_kb_on_the_web_app_is_a_german_413(stack: Stack):
     big = b'{"text": "' + b"a" * 70_000 + b'"}'
     status, headers, body = fetch(f"{stack.settings.web_url}/api/v1/preview", data=big,
                                   headers={"Content-Type": "application/json",
-                                           "Authorization": f"Bearer {stack.settings.agent_token}"})
+                                           "Authorization": f"Bearer {stack.settings.agent_token()}"})
     assert status == 413
     german_error(headers, body)
 
