@@ -105,9 +105,13 @@ def test_a_killed_action_server_is_restarted_while_the_others_keep_serving(launc
 
     os.kill(before["actions"], signal.SIGKILL)
     killed = time.monotonic()
-    # Meanwhile the Rasa server answers, with the German apology (or already from the new server).
+    # Meanwhile the Rasa server answers with the German apology: the launcher waits 1 s before
+    # it restarts the action server, and this question is asked at once.
     reply = launcher.say("supervised-2", "Wann wurde DEFUS gegründet?")
-    assert APOLOGY in reply or "2010" in reply, reply
+    if time.monotonic() - killed < 1:
+        assert APOLOGY in reply, reply
+    else:  # a machine this slow may already have the new action server
+        assert APOLOGY in reply or "2010" in reply, reply
     print("while the action server restarts: " + ("the apology" if APOLOGY in reply else "answered"))
     assert answers(f"http://127.0.0.1:{launcher.web_port}/health")
 

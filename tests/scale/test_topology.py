@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.scale, pytest.mark.model]
 QUESTIONS = ["Wann wurde DEFUS gegründet?", "Was ist Efus?", "Wie viele Mitglieder hat Efus?",
              "Welche Themen hat DEFUS?", "Wo sitzt Efus?"]
 APOLOGY = "Entschuldigung, ich kann Ihre Frage gerade nicht beantworten"
+CONVERSATION_LIMIT = "30/minute"
 
 
 class RedisServer:
@@ -81,8 +82,9 @@ def start_topology(tmp: Path, lock_store: str | None = None):
         env["ASSISTANT_LOCK_STORE"] = lock_store
     settings = replace(get_settings(), rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
                        var_dir=tmp / "var", allowed_origins=(),
-                       # Load from one address, far above a citizen's limits.
-                       client_rate_limit=UNLIMITED, conversation_rate_limit=UNLIMITED,
+                       # Load from one address, far above a citizen's limits; a conversation's
+                       # limit above the 20 messages of the order test, to see it shared.
+                       client_rate_limit=UNLIMITED, conversation_rate_limit=CONVERSATION_LIMIT,
                        client_concurrency=UNLIMITED_CONCURRENCY)
     stack = ScaledStack(settings, log_dir=tmp / "log", services=("actions", "rasa"), extra_env=env,
                         replica_ports=(free_port(), free_port()))
@@ -202,6 +204,23 @@ def test_no_message_is_lost_duplicated_or_interleaved_across_two_replicas(topolo
     # HAProxy's request log names the replica of every request: both must have served.
     balancer_log = (stack.log_dir / "lb.log").read_text(errors="replace")
     assert "rasa/rasa1" in balancer_log and "rasa/rasa2" in balancer_log
+
+
+def test_a_conversation_s_limit_is_counted_once_across_both_replicas(topology):
+    """The replicas share the counts in Redis: a conversation that sends alternately to each
+    replica gets its 30 messages a minute in all, not 30 on each."""
+    stack, _, _ = topology
+    replicas = [RestClient(f"http://{stack.settings.host}:{stack.replica_port(name)}") for name in ("rasa1", "rasa2")]
+    status, _ = replicas[0]({"sender": "shared-limit", "message": "Wann wurde DEFUS gegründet?"})
+    assert status == 200
+    replicas[1].ids.update(replicas[0].ids)  # the id the first replica issued
+    statuses = [status] + [replicas[n % 2]({"sender": "shared-limit", "message": "Was ist Efus?"})[0]
+                           for n in range(1, 40)]
+    assert statuses.count(200) == 30 and statuses[:30] == [200] * 30, statuses
+    assert set(statuses[30:]) == {429}, statuses
+    # Another conversation is not held up by this one's count.
+    status, replies = replicas[1]({"sender": "shared-limit-other", "message": "Wann wurde DEFUS gegründet?"})
+    assert status == 200 and "2010" in str(replies)
 
 
 def test_redis_restart_gives_an_apology_then_service_resumes(topology):
