@@ -48,6 +48,7 @@ _EVENT_FACETS = {"when", "since", "day", "where", "how_long"}
 _ELLIPTICAL = re.compile(r"^\s*(?:und|aber|also|ach|ok|okay|wann|wo|wer|wie|was|warum|wieso|weshalb|welche\w*|"
                          r"seit|auf|in|mit|von|durch|bei|an|aus|unter|für|zu|nach|vor|wessen|wem)\b", re.IGNORECASE)
 _ELLIPTICAL_MAX_WORDS = 6
+_GENERIC_HEADS = frozenset({"stadt", "die", "der", "das"})
 _SAFE_NAME = re.compile(r"[^\W\d_][\w .'’-]{0,48}", re.UNICODE)
 # "Ist unsere Stadt bei DEFUS?": the citizen's city is the one this assistant serves
 # (contact.yml's `city`), which the sources describe; "meine Heimatstadt" is not meant.
@@ -394,12 +395,16 @@ class Answerer:
         if not claim and premise.is_yes_no(turn.text) and MEMBERSHIP_QUESTION not in (aspect.kind, turn.intent):
             # "Sitzt Bochum bei Efus auch im Vorstand?": a city the answering facts do not name.
             said = " ".join(fact.answer for fact in reply.facts)
-            unnamed = [city for city in self._cities(turn) if city not in said]
+            # Only a city written as such: the NLU's fuzzy city entity finds "Geldern" in "Geld".
+            unnamed = [city for city in self._cities(turn) if city not in said and city.lower() in turn.text.lower()]
             if unnamed and self.kb.questions[aspect.kind].subject == "network":
                 return self._unknown_aspect(replace(aspect, unknown_word=unnamed[0]), turn)
         counted = premise.counted_only(focus(turn.text), reply.facts)
         if counted and not claim and len({fact.subject for fact in reply.facts}) == 1:
             return self._unknown_aspect(replace(aspect, unknown_word=counted[0]), turn)
+        kind_counted = premise.uncounted_kind(focus(turn.text), reply.facts)
+        if kind_counted and not claim:
+            return self._unknown_aspect(replace(aspect, unknown_word=kind_counted), turn)
         years = premise.unmatched_years(turn.text, reply.facts)
         if years and not (claim or premise.is_yes_no(turn.text)):
             return self._unknown_aspect(replace(aspect, unknown_word=years[0]), turn)
@@ -669,7 +674,9 @@ class Answerer:
     def _restates(self, fact: Fact, facets: Sequence[str], named: set[str]) -> bool:
         values = [value for facet, value in (fact.facets or {}).items()
                   if facet in facets and self.kb.fact(value) is None]
-        return bool(values) and all(stem(word) in named for value in values for word in words(value))
+        # "Stadt Bochum" is restated by "für Bochum": the city's name is what the value says.
+        return bool(values) and all(stem(word) in named for value in values for word in words(value)
+                                    if word.lower() not in _GENERIC_HEADS)
 
     def _city_reply(self, question: Question, turn: Turn, asked: Asked | None = None) -> Reply:
         city = self._city(turn) or self._served_city

@@ -223,6 +223,13 @@ def test_every_answer_with_facts_ends_with_its_sources(answerer, kb):
     ("ask_members", "Ist Österreich bei Efus vertreten?", "efus", "Österreich", "Augsburg"),
     # "Welche …?" for what the facts only count.
     ("ask_members", "Welche Organisationen sind Mitglied bei DEFUS?", "defus", "Organisationen", "18 Städte"),
+    # A yes-or-no question that starts with another verb.
+    ("ask_topics", "Arbeitet DEFUS mit der Polizei NRW zusammen?", "defus", "Polizei", "Themenschwerpunkte"),
+    # A nationality before a word for members names the country.
+    ("ask_membership", "sind auch polnische staedte bei efus", "efus", "Polen", "Augsburg"),
+    # A count of one kind of members ("deutsche") that only the count of all could seem to answer.
+    ("ask_members", "Wie viele deutsche Städte sind insgesamt Mitglied bei Efus?", "efus", "deutsche Städte",
+     "250"),
 ])
 def test_a_question_the_facts_only_touch_is_answered_honestly(answerer, intent, question, network, word, not_said):
     reply = texts(answerer, Turn(intent, question, (network,), ranking=(intent,)))
@@ -493,3 +500,25 @@ def test_what_the_input_guard_removed_is_no_word_of_the_question(answerer, quest
     reply = texts(answerer, Turn("ask_founding", question, ("defus",)))
     assert "2010" in reply
     assert "entfernt" not in reply
+
+
+def test_a_count_of_a_kind_the_facts_count_is_answered(answerer):
+    forums = texts(answerer, Turn("ask_members", "Wie viele nationale Foren für urbane Sicherheit gibt es bei Efus?",
+                                  ("efus",), ranking=("ask_members", "ask_relation")))
+    assert "sechs" in forums or "keine gesicherten" not in forums, forums
+    german = texts(answerer, Turn("ask_members", "Wie viele deutsche Städte sind bei DEFUS?", ("defus",)))
+    assert "18 Städte" in german, german
+
+
+def test_the_city_named_by_the_nlu_s_fuzzy_match_only_is_not_asked_about(answerer):
+    # The NLU's city entity finds "Geldern" in "Geld"; the citizen asked about DEFUS's funding.
+    reply = texts(answerer, Turn("ask_funding", "Bekommt DEFUS Geld von Efus?", ("defus", "efus"), ("Geldern",),
+                                 ranking=("ask_funding",)))
+    assert "Hälfte" in reply and "Geldern" not in reply, reply
+
+
+def test_who_of_an_event_is_not_the_city_the_question_names(answerer):
+    reply = texts(answerer, Turn("ask_city_role", "Wer war denn für Bochum bei der Versammlung in Essen, der "
+                                 "Oberbürgermeister selbst?", cities=("Bochum", "Essen"),
+                                 ranking=("ask_city_role", "ask_membership")))
+    assert "keine gesicherten Informationen" in reply and "zweitägigen" not in reply, reply

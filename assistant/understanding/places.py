@@ -23,6 +23,25 @@ def _countries() -> tuple[tuple[re.Pattern[str], str], ...]:
                  for name in sorted(names, key=len, reverse=True))
 
 
+# "Sind auch polnische Städte bei Efus?" names Poland by its adjective. Only before a word for
+# members: "auf Französisch" is a language. Not "deutsche": the sources list German members.
+_ADJECTIVES = {
+    "polnisch": "Polen", "französisch": "Frankreich", "italienisch": "Italien", "spanisch": "Spanien",
+    "belgisch": "Belgien", "niederländisch": "Niederlande", "holländisch": "Niederlande",
+    "österreichisch": "Österreich", "schweizer": "Schweiz", "schweizerisch": "Schweiz",
+    "portugiesisch": "Portugal", "britisch": "Vereinigtes Königreich", "schwedisch": "Schweden",
+    "dänisch": "Dänemark", "norwegisch": "Norwegen", "finnisch": "Finnland", "griechisch": "Griechenland",
+    "tschechisch": "Tschechien", "ungarisch": "Ungarn", "rumänisch": "Rumänien", "bulgarisch": "Bulgarien",
+    "kroatisch": "Kroatien", "slowenisch": "Slowenien", "slowakisch": "Slowakei", "irisch": "Irland",
+    "luxemburgisch": "Luxemburg", "türkisch": "Türkei", "ukrainisch": "Ukraine", "litauisch": "Litauen",
+    "lettisch": "Lettland", "estnisch": "Estland", "serbisch": "Serbien", "albanisch": "Albanien",
+    "maltesisch": "Malta", "zypriotisch": "Zypern",
+}
+_ADJECTIVE = re.compile(
+    r"(?<!\w)(" + "|".join(_ADJECTIVES) + r")(?:e|en|er|es)?\s+(?:st(?:ä|ae)dte\w*|stadt|kommune\w*|gemeinde\w*|"
+    r"mitglied\w*|region\w*|partner\w*|foren|forum)(?!\w)")
+
+
 def names(text: str, country: str) -> bool:
     """Whether the text names this country as a word of its own ("Oman", not "Kommunen")."""
     return any(name == country and pattern.search(text.casefold()) for pattern, name in _countries())
@@ -32,4 +51,5 @@ def country_in(text: str) -> str | None:
     """The first country the text names (in its German name, any case), or None."""
     folded = text.casefold()
     found = [(match.start(), name) for pattern, name in _countries() if (match := pattern.search(folded))]
+    found += [(match.start(), _ADJECTIVES[match.group(1)]) for match in _ADJECTIVE.finditer(folded)]
     return min(found)[1] if found else None

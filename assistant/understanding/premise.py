@@ -32,7 +32,13 @@ _WHICH = re.compile(r"^\s*(?:und\s+)?(?:(?:aus|in|von|bei|mit|an|zu|für|unter)\
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A question that starts with a verb asks whether something is so: "Sitzt Efus in Brüssel?"
 _YES_NO = re.compile(r"^\s*(?:ist|sind|war|waren|hat|haben|hatte|wurde|wurden|gibt|gab|gehört|gehören|sitzt|"
-                     r"liegt|zählt|kam|entstand|macht|machen|nimmt|nehmen|beteiligt)\b", re.IGNORECASE)
+                     r"liegt|zählt|kam|entstand|macht|machen|nimmt|nehmen|beteiligt|arbeitet|arbeiten|kooperiert|"
+                     r"kooperieren|bekommt|bekommen|erhält|erhalten|bietet|bieten|unterstützt|unterstützen|"
+                     r"fördert|fördern|hilft|helfen|zahlt|zahlen|kostet|veranstaltet|organisiert|befasst|"
+                     r"beschäftigt|kümmert|engagiert|vertritt|existiert|besteht|gehörte|hatten)\b|"
+                     # "Auch um Drogen?" after the topics: whether the last answer holds for it too.
+                     r"^\s*(?:und|aber)?\s*auch\b(?!\s+(?:wann|wo|wer|wie|was|warum|welche\w*)\b)",
+                     re.IGNORECASE)
 
 
 # "Nationale Foren gibt es nur in Deutschland", "DEFUS hat mit Efus nichts zu tun": a claim that
@@ -96,6 +102,34 @@ def counted_only(text: str, facts: Sequence[Fact]) -> list[str]:
     return counted
 
 
+_HOW_MANY_OF_A_KIND = re.compile(r"\b[Ww]ie\s+viele\s+([a-zäöüß]{4,}e[nrs]?)\s+([A-ZÄÖÜ][\wäöüß-]+)")
+
+
+def uncounted_kind(text: str, facts: Sequence[Fact]) -> str | None:
+    """ "Wie viele deutsche Städte sind Mitglied bei Efus?": a count of the members of a kind
+    ("deutsche") that no counting fact is about, as the citizen wrote it; not answered by the
+    count of all ("250 Mitglieder … aus 17 europäischen Ländern"). "Wie viele europäische Länder
+    …?" is counted by that fact, and DEFUS's "18 Städte … in Deutschland" counts German cities."""
+    match = _HOW_MANY_OF_A_KIND.search(text)
+    if not match or match.group(1) in _NUMBER_WORDS:
+        return None
+    adjective = stem(match.group(1))[:5]
+    counting = [fact for fact in facts if _counts(fact.answer)]
+    if any(word.lower().startswith(adjective) for fact in counting for word in words(fact.answer)):
+        return None
+    return f"{match.group(1)} {match.group(2)}"
+
+
+_COUNT_WORDS = frozenset({"zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf",
+                          "zwölf", "zwanzig", "dreißig", "hundert", "dutzend", "dutzende"})
+
+
+def _counts(answer: str) -> bool:
+    """Whether a fact counts something: a number that is not a year ("seit 2023"), or a number word."""
+    return any((_NUMBER.fullmatch(word) and not _YEAR.fullmatch(word)) or word.lower() in _COUNT_WORDS
+               for word in words(answer))
+
+
 def unmatched_years(text: str, facts: Sequence[Fact]) -> list[str]:
     """Years the question names that the answering facts do not: "Wie viele Mitglieder hatte Efus
     1990?" is not answered by today's count, and "Ist Bochum seit 2020 dabei?" is not so."""
@@ -109,6 +143,11 @@ def judge(claim_words: Sequence[str], text: str, facts: Sequence[Fact]) -> Verdi
     numbers = set(_NUMBER.findall(text))
     if numbers and not numbers <= set(_NUMBER.findall(answers)):
         return Verdict.CONTRADICTED
+    # A claim whose words are all general or the kind's own ("Bei DEFUS kann doch jeder
+    # Bürger Mitglied werden, oder?": all general words) is checked by its nouns.
+    nouns = [part for word in words(text)[1:] if word[:1].isupper() for part in word.split("-") if part]
+    if not claim_words and not numbers and unconfirmed(nouns, facts):
+        return Verdict.UNCONFIRMED
     if not unconfirmed(claim_words, facts) and not _RESTRICTED.search(_TAG.sub(" ", text)):
         return Verdict.CONFIRMED
     return Verdict.UNCONFIRMED

@@ -12,6 +12,9 @@ from assistant.understanding.places import country_in, names
     ("Ist das Vereinigtes Königreich dabei?", "Vereinigtes Königreich"),  # ... the name itself is
     ("Ist Bochum bei Efus?", None),
     ("Wann wurde Efus in Europa gegründet?", None),  # a region, not a country
+    ("Sind französische Kommunen dabei?", "Frankreich"),  # a nationality before a word for members
+    ("Gibt es das auf Französisch?", None),  # a language
+    ("Sind deutsche Städte dabei?", None),  # the sources list German members
 ])
 def test_the_country_a_question_names(text, country):
     assert country_in(text) == country

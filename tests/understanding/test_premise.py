@@ -26,6 +26,10 @@ def test_claims_are_recognised_by_their_form(text, claim):
     ("Efus wurde doch in Spanien gegründet, oder?", "ask_founding", "efus-founding", Verdict.UNCONFIRMED),
     ("DEFUS ist doch ein Verein nach französischem Recht, oder?", "ask_legal_form", "defus-legal-form",
      Verdict.UNCONFIRMED),
+    # Every word general or the kind's own: the nouns decide.
+    ("Bei DEFUS kann doch jeder Bürger einfach Mitglied werden, oder?", "ask_join", "defus-join-conditions",
+     Verdict.UNCONFIRMED),
+    ("DEFUS ist ein eingetragener Verein, oder?", "ask_legal_form", "defus-legal-form", Verdict.CONFIRMED),
 ])
 def test_claims_are_judged_against_the_answering_facts_only(kb: KnowledgeBase, text, kind, fact, verdict):
     words = AspectMatcher(kb).claim_words(text, kind)
