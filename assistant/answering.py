@@ -503,8 +503,9 @@ class Answerer:
         # werden?" after the funding: the conditions of joining). Without one ("Seit wann gibt es
         # die?") the question is the referent's, even where the intent model sees the founding.
         kind = self.kb.questions.get(turn.intent)
-        if (kind is not None and fact.attribute not in kind.attributes
-                and self.aspects.content_words(turn.text)):
+        # The words that ask for the facet are not such a word ("Was wurde da besprochen?").
+        rest = " ".join(word for index, word in enumerate(words(focus(turn.text))) if index not in asked.spans)
+        if kind is not None and fact.attribute not in kind.attributes and self.aspects.content_words(rest):
             return None
         return Reply((Message(self._facet_unknown(asked.facets[0], fact, fact.network or fact.subject)),),
                      context)

@@ -522,3 +522,14 @@ def test_who_of_an_event_is_not_the_city_the_question_names(answerer):
                                  "Oberbürgermeister selbst?", cities=("Bochum", "Essen"),
                                  ranking=("ask_city_role", "ask_membership")))
     assert "keine gesicherten Informationen" in reply and "zweitägigen" not in reply, reply
+
+
+def test_what_was_discussed_at_an_event_is_not_the_network_s_topics(answerer):
+    _, discussed = conversation(answerer, ("ask_city_role", "Wann hat Bochum an der DEFUS-Mitgliederversammlung "
+                                           "teilgenommen?", ()),
+                                ("ask_purpose", "Was wurde da besprochen?", ()))
+    assert discussed.startswith("Zu den Inhalten der DEFUS-Mitgliederversammlung"), discussed
+    assert "Themenschwerpunkte" not in discussed
+    # What is discussed in the network itself is its topics.
+    topics = texts(answerer, Turn("ask_topics", "Was wird bei DEFUS diskutiert?", ("defus",)))
+    assert "Themenschwerpunkte" in topics, topics

@@ -27,6 +27,7 @@ def reader(kb) -> FacetReader:
     # "Why that place" narrows "why": the founding's reasons are no answer to it.
     ("Warum wurde Efus ausgerechnet in Barcelona gegründet?", ("circumstances",)),
     ("warum gerade da?", ("circumstances",)),
+    ("Was wurde da besprochen?", ("content",)),
 ])
 def test_which_facets_a_question_asks(reader, question, facets):
     assert reader.asked(question).facets == facets
