@@ -541,7 +541,10 @@ class Answerer:
         question = self.kb.questions[aspect.kind]
         word = (aspect.unknown_word or "")[:_MAX_SHOWN_WORD]
         networks = [n for n in self._networks(turn) if n != OTHER_NETWORK]
-        if question.subject == "city":
+        # "Welche Stadt ist als letzte bei Efus eingetreten?" is about no city in particular.
+        about_a_city = bool(turn.cities or self.kb.find_cities(turn.text) or _OWN_CITY.search(turn.text)
+                            or turn.context.city)
+        if question.subject == "city" and about_a_city:
             city = self.kb.subject(self.kb.contact.city)
             about = f"für {city.name}" + (f" bei {self.kb.subject(networks[0]).name}" if len(networks) == 1 else "")
             pointer = f" Bitte wenden Sie sich an {self.kb.contact.route}."

@@ -533,3 +533,10 @@ def test_what_was_discussed_at_an_event_is_not_the_network_s_topics(answerer):
     # What is discussed in the network itself is its topics.
     topics = texts(answerer, Turn("ask_topics", "Was wird bei DEFUS diskutiert?", ("defus",)))
     assert "Themenschwerpunkte" in topics, topics
+
+
+def test_which_city_joined_last_is_not_known_and_not_about_our_city(answerer):
+    reply = texts(answerer, Turn("ask_membership", "Welche Stadt ist als letzte bei Efus eingetreten?", ("efus",),
+                                 ranking=("ask_membership",)))
+    assert "keine gesicherten Informationen" in reply and "https://efus.eu" in reply, reply
+    assert "Bochum" not in reply
