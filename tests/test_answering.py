@@ -225,6 +225,9 @@ def test_every_answer_with_facts_ends_with_its_sources(answerer, kb):
     ("ask_members", "Welche Organisationen sind Mitglied bei DEFUS?", "defus", "Organisationen", "18 Städte"),
     # A yes-or-no question that starts with another verb.
     ("ask_topics", "Arbeitet DEFUS mit der Polizei NRW zusammen?", "defus", "Polizei", "Themenschwerpunkte"),
+    # Typed in lower case: a word the vocabulary does not know counts as a noun.
+    ("ask_website", "gibts dazu irgendwelche berichte zum runterladen?", "defus", "runterladen",
+     "finden Sie unter"),
     # A nationality before a word for members names the country.
     ("ask_membership", "sind auch polnische staedte bei efus", "efus", "Polen", "Augsburg"),
     # A count of one kind of members ("deutsche") that only the count of all could seem to answer.

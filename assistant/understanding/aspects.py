@@ -40,7 +40,11 @@ def _stop_words() -> frozenset[str]:
     from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
     from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
 
-    return frozenset(stem(word) for word in (*GERMAN, *ENGLISH))
+    return frozenset(stem(word) for word in (*GERMAN, *ENGLISH, *_MORE_STOP_WORDS))
+
+
+# Colloquial determiners spaCy's German list lacks ("gibts dazu irgendwelche berichte").
+_MORE_STOP_WORDS = ("irgendwelche", "irgendwelchen", "irgendwelcher", "irgendwelches", "irgendwas", "sowas")
 
 
 @dataclass(frozen=True)
@@ -177,8 +181,11 @@ class AspectMatcher:
         ("Brüssel" in "Hat Efus ein Büro in Brüssel?"), as the citizen wrote them."""
         first = next(iter(words(text)), "")
         vocabulary = self._vocabulary(kind)
+        # Typed all in lower case ("gibts die auch auf deutsch"), a noun cannot be told by its
+        # capital: every word the vocabulary does not know counts.
+        lower = text == text.lower()
         return [word for word in self.claim_words(text, kind)
-                if word[:1].isupper() and word != first and not self.kb.find_cities(word)
+                if (word[:1].isupper() or lower) and word != first and not self.kb.find_cities(word)
                 and not self._known(stem(word), vocabulary)]
 
     def _vocabulary(self, kind: str) -> set[str]:

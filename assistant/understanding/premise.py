@@ -35,7 +35,7 @@ _YES_NO = re.compile(r"^\s*(?:ist|sind|war|waren|hat|haben|hatte|wurde|wurden|gi
                      r"liegt|zählt|kam|entstand|macht|machen|nimmt|nehmen|beteiligt|arbeitet|arbeiten|kooperiert|"
                      r"kooperieren|bekommt|bekommen|erhält|erhalten|bietet|bieten|unterstützt|unterstützen|"
                      r"fördert|fördern|hilft|helfen|zahlt|zahlen|kostet|veranstaltet|organisiert|befasst|"
-                     r"beschäftigt|kümmert|engagiert|vertritt|existiert|besteht|gehörte|hatten)\b|"
+                     r"beschäftigt|kümmert|engagiert|vertritt|existiert|besteht|gehörte|hatten|gibts|gibt's)(?!\w)|"
                      # "Auch um Drogen?" after the topics: whether the last answer holds for it too.
                      r"^\s*(?:und|aber)?\s*auch\b(?!\s+(?:wann|wo|wer|wie|was|warum|welche\w*)\b)",
                      re.IGNORECASE)
