@@ -543,3 +543,9 @@ def test_which_city_joined_last_is_not_known_and_not_about_our_city(answerer):
                                  ranking=("ask_membership",)))
     assert "keine gesicherten Informationen" in reply and "https://efus.eu" in reply, reply
     assert "Bochum" not in reply
+
+
+def test_what_an_abbreviation_stands_for_is_the_description_not_an_unknown_name(answerer):
+    reply = texts(answerer, Turn("ask_purpose", "was heisst efus ausgeschrieben", ("efus",),
+                                 ranking=("ask_purpose", "ask_founding")))
+    assert "Europäische Forum für urbane Sicherheit" in reply, reply

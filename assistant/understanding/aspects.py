@@ -110,8 +110,11 @@ class AspectMatcher:
             answers = [fact.answer for fact in kb.facts if fact.attribute in question.attributes]
             self._fact_words[kind] = {stem(word) for answer in answers for word in words(answer)}
             # The topic names what the kind is about too ("zu den Arbeitssprachen").
+            # A stop word that is also a marker ("heißt": a name) stays the kind's keyword: "Was
+            # heißt Efus ausgeschrieben?" asks for the name the description spells out.
             self._keywords[kind] = {stem(word) for text in (*question.keywords, question.topic)
-                                    for word in words(text) if stem(word) not in self._stop}
+                                    for word in words(text)
+                                    if stem(word) not in self._stop or stem(word) in self._markers}
             self._explicit[kind] = bool(question.keywords)
 
     @cached_property

@@ -54,6 +54,9 @@ def load() -> None:
         _stop_words(code)
 
 
+_OTHER_LEAD = 2
+
+
 def detect(text: str) -> Language:
     tokens = [token.casefold() for token in _LETTERS.findall(text)]
     if not tokens or any(char in text.casefold() for char in "äöüß"):
@@ -65,4 +68,8 @@ def detect(text: str) -> Language:
         return Language.GERMAN
     if code == "en" or hits["en"] >= best:
         return Language.ENGLISH
+    # Colloquial German shares short words with other languages ("gibts dazu ne quelle": French
+    # "ne", "quelle"): another language must lead clearly before the German reply is withheld.
+    if best < german + _OTHER_LEAD:
+        return Language.GERMAN
     return Language.OTHER

@@ -8,6 +8,7 @@ from assistant.understanding.language import Language, detect
 @pytest.mark.parametrize("text", [
     "Wann wurde Efus gegründet?", "efus gruendung", "Was ist DEFUS?", "Wer leitet Efus?",
     "Efus", "Ist Bochum dabei?", "seit wann gibt es das", "und wo sitzt es",
+    "gibts dazu ne quelle?",  # French "ne", "quelle": not enough to withhold the German reply
 ])
 def test_german_questions_and_keywords_are_german(text):
     assert detect(text) is Language.GERMAN
