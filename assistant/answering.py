@@ -308,7 +308,12 @@ class Answerer:
             # a number; "Wie viele sitzen da drin?", which the NLU cannot place, about the
             # referent when it holds the facet, whatever its verb resembles ("sitzen": the seat).
             turn = replace(turn, context=replace(turn.context, referent=self._answered_referent(turn, asked)))
-            if self._only_facets(turn.text, asked, turn.context.referent, lenient=(
+            # "Wie viele Städte sind heute dabei?" after the founding: the intent model is sure
+            # it is about the members, whose facts hold the number the founding does not.
+            elsewhere = (not unsure and turn.intent in self.kb.questions and turn.intent != turn.context.question
+                         and not self._referent_holds(turn.context.referent, asked)
+                         and self._holds_facet(turn.intent, asked.facets, turn))
+            if not elsewhere and self._only_facets(turn.text, asked, turn.context.referent, lenient=(
                     unsure and len(turn.context.answered) <= 1
                     and self._referent_holds(turn.context.referent, asked))):
                 referent_reply = self._referent_reply(turn, asked)

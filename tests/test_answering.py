@@ -549,3 +549,9 @@ def test_what_an_abbreviation_stands_for_is_the_description_not_an_unknown_name(
     reply = texts(answerer, Turn("ask_purpose", "was heisst efus ausgeschrieben", ("efus",),
                                  ranking=("ask_purpose", "ask_founding")))
     assert "Europäische Forum für urbane Sicherheit" in reply, reply
+
+
+def test_a_follow_up_the_intent_model_places_elsewhere_is_not_asked_of_the_referent(answerer):
+    _, members = conversation(answerer, ("ask_founding", "Wann wurde DEFUS gegründet?", ("defus",)),
+                              ("ask_members", "Wie viele Städte sind heute dabei?", ()))
+    assert "18 Städte" in members and "Gründung" not in members, members
