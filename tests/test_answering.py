@@ -555,3 +555,11 @@ def test_a_follow_up_the_intent_model_places_elsewhere_is_not_asked_of_the_refer
     _, members = conversation(answerer, ("ask_founding", "Wann wurde DEFUS gegründet?", ("defus",)),
                               ("ask_members", "Wie viele Städte sind heute dabei?", ()))
     assert "18 Städte" in members and "Gründung" not in members, members
+
+
+def test_the_name_of_what_the_facts_mention_without_naming_it_is_not_known(answerer):
+    project = texts(answerer, Turn("ask_offers", "Wie hieß das EU-Projekt, in dem der DEFUS-Monitor "
+                                   "Sicherheitsgefühl entwickelt wurde?", ("defus",), ranking=("ask_offers",)))
+    assert "keine gesicherten Informationen" in project and "Musterbefragung" not in project, project
+    manifesto = texts(answerer, Turn("ask_purpose", "Wie heißt das Manifest von Efus?", ("efus",)))
+    assert "Security, Democracy and Cities" in manifesto, manifesto

@@ -47,6 +47,10 @@ def _stop_words() -> frozenset[str]:
 _MORE_STOP_WORDS = ("irgendwelche", "irgendwelchen", "irgendwelcher", "irgendwelches", "irgendwas", "sowas")
 
 
+# A quoted name with the word before it: "im Manifest „Security, Democracy and Cities“".
+_NAMED = re.compile(r"(?:[\w-]+\s+)?[„“\"«»][^„“\"«»]+[“”\"«»]")
+
+
 @dataclass(frozen=True)
 class Word:
     text: str  # as the citizen wrote it
@@ -106,9 +110,16 @@ class AspectMatcher:
         self._keywords: dict[str, set[str]] = {}
         self._explicit: dict[str, bool] = {}
         self._fact_words: dict[str, set[str]] = {}
+        self._named_words: dict[str, set[str]] = {}
         for kind, question in kb.questions.items():
             answers = [fact.answer for fact in kb.facts if fact.attribute in question.attributes]
             self._fact_words[kind] = {stem(word) for answer in answers for word in words(answer)}
+            # What the facts give a name for: the words of a quoted name and the word before it
+            # (the manifesto „Security, Democracy and Cities“, the „DEFUS-Monitor Sicherheitsgefühl“),
+            # not "EU-Projekt" in "in einem EU-Projekt", whose name they do not give.
+            self._named_words[kind] = {stem(part) for answer in answers for match in _NAMED.finditer(answer)
+                                       for word in words(match.group(0)) for part in (word, *word.split("-"))
+                                       if part}
             # The topic names what the kind is about too ("zu den Arbeitssprachen").
             # A stop word that is also a marker ("heißt": a name) stays the kind's keyword: "Was
             # heißt Efus ausgeschrieben?" asks for the name the description spells out.
@@ -147,7 +158,7 @@ class AspectMatcher:
         """How the question names what no fact of that kind holds, if it uses such a word
         ("Who is the president of Efus?" → „president“); the only check English gets."""
         content = self.content_words(text)
-        markers = [word for word in content if self._is_marker(word, kind, content)]
+        markers = [word for word in content if self._is_marker(word, kind, content, text)]
         return self._shown(markers, content) if markers else None
 
     def wants_person(self, text: str) -> bool:
@@ -216,7 +227,7 @@ class AspectMatcher:
                 return True
         return False
 
-    def _is_marker(self, word: Word, kind: str, content: Sequence[Word] = ()) -> bool:
+    def _is_marker(self, word: Word, kind: str, content: Sequence[Word] = (), text: str = "") -> bool:
         # A marker the facts themselves use is part of an answer ("Mitarbeiterinnen" in a topic),
         # and a keyword of the kind is what it answers ("Internetadresse" for the website).
         keywords = self._keywords.get(kind, set())
@@ -224,10 +235,21 @@ class AspectMatcher:
                 len(word.key) >= _MIN_PART and keyword.endswith(word.key) for keyword in keywords):
             return False
         name = self._marker_name(word, content)
-        if name in self.kb.vocabulary.name_groups and any(
-                other.text[:1].isupper() and other.key in self._fact_words.get(kind, set())
-                and self._marker_name(other, content) is None for other in content if other is not word):
-            return False  # "Wie heißt das Manifest?": the facts name the manifesto
+        if name in self.kb.vocabulary.name_groups:
+            # "Wie heißt das Manifest?": the facts name the manifesto. What is asked to be named
+            # is the first noun after the marker ("Wie hieß das EU-Projekt, in dem der
+            # DEFUS-Monitor …": the project, whose name the facts do not give).
+            if text:
+                tokens = [Word(part, stem(part)) for token in words(focus(_MARKUP.sub(" ", text)))
+                          for part in token.split("-") if part]
+            else:
+                tokens = list(content)
+            keys = [token.key for token in tokens]
+            after = tokens[keys.index(word.key) + 1:] if word.key in keys else tokens
+            named = next((other for other in after if other.text[:1].isupper() and other.key not in self._names
+                          and self._marker_name(other, content) is None), None)
+            if named is not None and named.key in self._named_words.get(kind, set()):
+                return False
         return name is not None
 
     def _marker_name(self, word: Word, content: Sequence[Word] = ()) -> str | None:
@@ -294,7 +316,7 @@ class AspectMatcher:
             if len(named) == 1:
                 return Aspect(named[0], related=True)
         missing = self.uncovered(chosen, content)
-        markers = [word for word in missing if self._is_marker(word, chosen, content)]
+        markers = [word for word in missing if self._is_marker(word, chosen, content, text)]
         # Nouns only (German capitalises them; not the first word): a verb such as "gelten" or
         # "braucht" says how something is asked, a noun such as "Müllabfuhr" what is asked for.
         first = next(iter(words(focus(text))), "")
