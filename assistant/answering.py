@@ -45,7 +45,8 @@ NO_ANSWER_YET = ("Zu jeder Antwort nenne ich ihre Quelle. Stellen Sie mir gern z
 _EVENT_FACETS = {"when", "since", "day", "where", "how_long"}
 # A short question that names no network and no city ("Und in welcher Stadt?", "Wann war das?",
 # "Warum?") is about what was just answered: the last kind of question leads the candidates.
-_ELLIPTICAL = re.compile(r"^\s*(?:und|aber|also|ach|ok|okay|auch|inwiefern|inwieweit|wann|wo|wer|wie|was|warum|wieso|weshalb|welche\w*|"
+_ELLIPTICAL = re.compile(r"^\s*(?:und|aber|also|ach|ok|okay|auch|inwiefern|inwieweit|"
+                         r"wann|wo|wer|wie|was|warum|wieso|weshalb|welche\w*|"
                          r"seit|auf|in|mit|von|durch|bei|an|aus|unter|für|zu|nach|vor|wessen|wem)\b", re.IGNORECASE)
 _ELLIPTICAL_MAX_WORDS = 6
 _GENERIC_HEADS = frozenset({"stadt", "die", "der", "das"})
