@@ -49,6 +49,10 @@ _ELLIPTICAL = re.compile(r"^\s*(?:und|aber|also|ach|ok|okay|auch|inwiefern|inwie
                          r"wann|wo|wer|wie|was|warum|wieso|weshalb|welche\w*|"
                          r"seit|auf|in|mit|von|durch|bei|an|aus|unter|für|zu|nach|vor|wessen|wem)\b", re.IGNORECASE)
 _ELLIPTICAL_MAX_WORDS = 6
+# "Wer war Gilbert Bonnemaison?": a name alone, asked who it is.
+_WHO_IS = re.compile(r"^\s*wer\s+(?:war|ist|sind|waren)\s+(?:eigentlich\s+|denn\s+)?"
+                     r"([^\W\d_][\w.-]*(?:\s+[^\W\d_][\w.-]*){0,3}?)\s*\?*\s*$", re.IGNORECASE)
+_MAX_IDENTITY_FACTS = 2
 _GENERIC_HEADS = frozenset({"stadt", "die", "der", "das"})
 _SAFE_NAME = re.compile(r"[^\W\d_][\w .'’-]{0,48}", re.UNICODE)
 # "Ist unsere Stadt bei DEFUS?": the citizen's city is the one this assistant serves
@@ -290,6 +294,9 @@ class Answerer:
             # its verb resembles ("vertreten": who represents).
             return self._answer(MEMBERSHIP_QUESTION, turn)
         unsure = turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, DETAIL_INTENT)
+        identity = self._identity_reply(turn) if unsure else None
+        if identity is not None:
+            return identity
         ranking = list(dict.fromkeys(kind for kind in (turn.intent, *turn.ranking) if kind in self.kb.questions))
         if _OWN_CITY.search(focus(turn.text)) or (self._served_city in self.kb.find_cities(focus(turn.text))
                                                    and premise.is_yes_no(turn.text)):
@@ -418,6 +425,21 @@ class Answerer:
             words = self.aspects.claim_words(turn.text, aspect.kind)
             reply = judged(reply, premise.judge(words, turn.text, reply.facts))
         return reply
+
+    def _identity_reply(self, turn: Turn) -> Reply | None:
+        """ "Wer war Gilbert Bonnemaison?": who someone the facts name is, as far as they say —
+        the facts that name him or her, nothing about the person beyond them."""
+        match = _WHO_IS.match(focus(turn.text))
+        name = match.group(1) if match else ""
+        if (not name or not all(word[:1].isupper() for word in name.split()) or self.kb.find_networks(name)
+                or self.kb.find_cities(name)):
+            return None
+        facts = [fact for fact in self.kb.facts if name in fact.answer]
+        if not facts or len(facts) > _MAX_IDENTITY_FACTS:
+            return None  # not a person the facts mention in passing
+        kind = next((kind for kind, question in self.kb.questions.items()
+                     if facts[0].attribute in question.attributes), None)
+        return Reply((facts_message(facts),), Context(facts[0].network or turn.context.network, kind), tuple(facts))
 
     def _holds_facet(self, kind: str, facets: Sequence[str], turn: Turn) -> bool:
         question = self.kb.questions[kind]

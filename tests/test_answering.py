@@ -563,3 +563,15 @@ def test_the_name_of_what_the_facts_mention_without_naming_it_is_not_known(answe
     assert "keine gesicherten Informationen" in project and "Musterbefragung" not in project, project
     manifesto = texts(answerer, Turn("ask_purpose", "Wie heißt das Manifest von Efus?", ("efus",)))
     assert "Security, Democracy and Cities" in manifesto, manifesto
+
+
+@pytest.mark.parametrize("question, intent", [("Wer war Gilbert Bonnemaison?", "out_of_scope"),
+                                              ("Wer ist Bonnemaison?", "nlu_fallback")])
+def test_who_someone_the_facts_name_is_what_they_say_of_him(answerer, question, intent):
+    reply = texts(answerer, Turn(intent, question, ranking=(intent, "ask_founding")))
+    assert "französischen Politikers Gilbert Bonnemaison" in reply and "Quelle" in reply, reply
+
+
+def test_who_a_network_is_is_not_every_fact_naming_it(answerer):
+    reply = texts(answerer, Turn("nlu_fallback", "Wer ist DEFUS?", ranking=("nlu_fallback", "ask_purpose")))
+    assert "Bonnemaison" not in reply and reply.count("Quelle") <= 1, reply
