@@ -39,6 +39,8 @@ OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
 ANSWERED_WITHOUT_KIND = (FOLLOW_UP_INTENT, DETAIL_INTENT, SOURCE_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
 RESPONSES_SENT_BY_ACTION = (NOT_UNDERSTOOD_RESPONSE, OUT_OF_SCOPE_RESPONSE)
 _MAX_SHOWN_WORD = 40
+NOTHING_TO_CITE = ("Zu meiner letzten Antwort kann ich keine Quelle nennen: Dazu sagen meine Quellen nichts. "
+                   "Gern beantworte ich Ihnen eine andere Frage zu Efus oder DEFUS.")
 NO_ANSWER_YET = ("Zu jeder Antwort nenne ich ihre Quelle. Stellen Sie mir gern zuerst Ihre Frage zu Efus oder "
                  "DEFUS.")
 # Facets that ask about an event by its verb ("Wann wurde es verabschiedet?").
@@ -555,7 +557,9 @@ class Answerer:
         """ "Gibt es dazu eine Quelle?": the sources of what was just answered, again."""
         facts = [fact for fact_id in turn.context.answered if (fact := self.kb.fact(fact_id))]
         if not facts:
-            return Reply((Message(NO_ANSWER_YET),), turn.context)
+            # After an honest "not known" there is nothing to cite; before any question, ask for one.
+            text = NOTHING_TO_CITE if turn.context.question else NO_ANSWER_YET
+            return Reply((Message(text),), turn.context)
         sources = cited_sources(facts)
         intro = "Meine letzte Antwort beruht auf " + ("dieser Quelle:" if len(sources) == 1 else "diesen Quellen:")
         return Reply((Message(f"{intro}\n\n{source_footer(facts)}", sources=sources),), turn.context)

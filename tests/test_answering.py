@@ -401,6 +401,11 @@ def test_the_source_of_the_last_answer_is_named_again(answerer):
     # Before any answer there is no source to name.
     first = texts(answerer, Turn("ask_source", "Quelle?", ranking=("ask_source",)))
     assert "Stellen Sie mir gern zuerst Ihre Frage" in first
+    # After an honest "not known" there is nothing to cite, and the citizen has asked already.
+    unknown, after = conversation(answerer, ("ask_seat", "Hat DEFUS ein Büro in Brüssel?", ("defus",)),
+                                  ("ask_source", "Gibt es dafür eine Quelle?", ()))
+    assert "keine gesicherten Informationen" in unknown, unknown
+    assert after.startswith("Zu meiner letzten Antwort kann ich keine Quelle nennen"), after
 
 
 def test_a_claim_is_judged_rather_than_answered_with_a_question_back(answerer):
