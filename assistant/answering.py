@@ -39,8 +39,8 @@ OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
 ANSWERED_WITHOUT_KIND = (FOLLOW_UP_INTENT, DETAIL_INTENT, SOURCE_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
 RESPONSES_SENT_BY_ACTION = (NOT_UNDERSTOOD_RESPONSE, OUT_OF_SCOPE_RESPONSE)
 _MAX_SHOWN_WORD = 40
-NOTHING_TO_CITE = ("Zu meiner letzten Antwort kann ich keine Quelle nennen: Dazu sagen meine Quellen nichts. "
-                   "Gern beantworte ich Ihnen eine andere Frage zu Efus oder DEFUS.")
+NOTHING_TO_CITE = ("Zu meiner letzten Antwort kann ich keine Quelle nennen, denn zu dieser Frage habe ich keine "
+                   "gesicherten Informationen. Gern beantworte ich Ihnen eine andere Frage zu Efus oder DEFUS.")
 NO_ANSWER_YET = ("Zu jeder Antwort nenne ich ihre Quelle. Stellen Sie mir gern zuerst Ihre Frage zu Efus oder "
                  "DEFUS.")
 # Facets that ask about an event by its verb ("Wann wurde es verabschiedet?").

@@ -35,16 +35,16 @@ _QUESTION_WORDS = {"wann", "wo", "wer", "wie", "was", "warum", "wieso", "weshalb
                    "welches", "welchen", "woher", "wohin", "wofür", "wozu", "ob", "seit", "inwiefern"}
 
 
+# Colloquial determiners spaCy's German list lacks ("gibts dazu irgendwelche berichte").
+_MORE_STOP_WORDS = ("irgendwelche", "irgendwelchen", "irgendwelcher", "irgendwelches", "irgendwas", "sowas")
+
+
 def _stop_words() -> frozenset[str]:
     # spaCy's curated stop-word lists, German and English (spaCy is part of the stack anyway).
     from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
     from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
 
     return frozenset(stem(word) for word in (*GERMAN, *ENGLISH, *_MORE_STOP_WORDS))
-
-
-# Colloquial determiners spaCy's German list lacks ("gibts dazu irgendwelche berichte").
-_MORE_STOP_WORDS = ("irgendwelche", "irgendwelchen", "irgendwelcher", "irgendwelches", "irgendwas", "sowas")
 
 
 # A quoted name with the word before it: "im Manifest „Security, Democracy and Cities“".

@@ -25,8 +25,11 @@ _CLAIM = re.compile(
     r"\bisn'?t it\b|\bis it true\b|\bright\s*\?+\s*$",
     re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
-_NUMBER_WORDS = frozenset({"zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "beiden",
-                           "genau", "denn", "eigentlich"})
+# Numbers as words: a fact with one counts something ("in sechs Ländern").
+_COUNT_WORDS = frozenset({"zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf",
+                          "zwölf", "zwanzig", "dreißig", "hundert", "dutzend", "dutzende"})
+# Words between "welche" and the noun it asks about ("Welche zwei Organisationen …").
+_NUMBER_WORDS = _COUNT_WORDS | {"beiden", "genau", "denn", "eigentlich"}
 _WHICH = re.compile(r"^\s*(?:und\s+)?(?:(?:aus|in|von|bei|mit|an|zu|für|unter)\s+)?(?:welche[mnrs]?|which)\b",
                     re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -118,10 +121,6 @@ def uncounted_kind(text: str, facts: Sequence[Fact]) -> str | None:
     if any(word.lower().startswith(adjective) for fact in counting for word in words(fact.answer)):
         return None
     return f"{match.group(1)} {match.group(2)}"
-
-
-_COUNT_WORDS = frozenset({"zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf",
-                          "zwölf", "zwanzig", "dreißig", "hundert", "dutzend", "dutzende"})
 
 
 def _counts(answer: str) -> bool:
